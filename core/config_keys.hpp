@@ -1,0 +1,37 @@
+// The configuration keys Kiln reads. An unknown kiln.* key is an error (a typo would otherwise
+// be silently ignored).
+#pragma once
+
+#include <cctype>
+#include <string>
+
+namespace kiln::detail {
+
+struct ConfigKey {
+  const char* key;
+  const char* fallback;  // what applies when the key is not set
+  const char* meaning;
+};
+
+inline constexpr ConfigKey kConfigKeys[] = {
+    {"kiln.executor.cores", "SLURM_CPUS_PER_TASK, else the cores the rank is bound to, else the "
+                            "node's cores shared among its task-running ranks",
+     "task threads per executor rank"},
+    {"kiln.default.parallelism", "local mode: the cores; else max(total executor cores, 2)",
+     "partitions of parallelize/range without numSlices, and of shuffles without numPartitions "
+     "(when set; unset, a shuffle keeps its parent's partition count)"},
+    {"kiln.task.maxFailures", "4", "attempts of one task before its job fails"},
+    {"kiln.files.maxPartitionBytes", "32m", "largest byte range of one textFile partition"},
+    {"kiln.shuffle.maxExchangeRoundBytes", "1g",
+     "largest all-to-all round (at most 2g - 1); bigger exchanges run in rounds"},
+    {"kiln.verbose", "false", "print the resolved configuration at start"},
+};
+
+// kiln.task.maxFailures -> KILN_TASK_MAXFAILURES
+inline std::string envNameOf(const std::string& key) {
+  std::string out = "KILN_";
+  for (char c : key.substr(5)) out.push_back(c == '.' ? '_' : char(std::toupper(c)));
+  return out;
+}
+
+}  // namespace kiln::detail

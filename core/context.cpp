@@ -1,0 +1,186 @@
+#include "context.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <iostream>
+
+#include "../io/text_splits.hpp"
+#include "../mpi/message_channel.hpp"
+#include "../mpi/session.hpp"
+#include "../util/hardware.hpp"
+#include "config_keys.hpp"
+
+namespace kiln {
+namespace {
+
+int gRank = 0;
+
+// An exception nobody caught ends every rank at once, with its message.
+[[noreturn]] void terminateAllRanks() {
+  if (auto e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const JobFailed& err) {
+      if (gRank == 0) std::cerr << "kiln: job failed: " << err.what() << std::endl;
+    } catch (const std::exception& err) {
+      std::cerr << "kiln: error (rank " << gRank << "): " << err.what() << std::endl;
+    } catch (...) {
+      std::cerr << "kiln: unknown error (rank " << gRank << ")" << std::endl;
+    }
+  }
+  mpi::Session::abortAll(1);
+}
+
+bool knownKey(const std::string& key) {
+  for (const auto& k : detail::kConfigKeys)
+    if (key == k.key) return true;
+  return false;
+}
+
+// Pulls "--conf k=v" and "--conf=k=v" out of argv.
+Conf takeCommandLineConf(int& argc, char** argv) {
+  Conf conf;
+  int out = 1;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i], kv;
+    if (arg == "--conf") {
+      if (i + 1 >= argc) throw Error("--conf needs key=value");
+      kv = argv[++i];
+    } else if (arg.rfind("--conf=", 0) == 0) {
+      kv = arg.substr(7);
+    } else {
+      argv[out++] = argv[i];
+      continue;
+    }
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw Error("--conf " + kv + ": expected key=value");
+    conf.set(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  argc = out;
+  argv[argc] = nullptr;
+  return conf;
+}
+
+Conf resolveConf(const Conf& code, const Conf& commandLine) {
+  Conf conf;
+  for (const auto& k : detail::kConfigKeys)
+    if (const char* v = std::getenv(detail::envNameOf(k.key).c_str())) conf.set(k.key, v);
+  for (const auto& [k, v] : commandLine.all()) conf.set(k, v);
+  for (const auto& [k, v] : code.all()) conf.set(k, v);
+  for (const auto& [k, v] : conf.all())
+    if (k.rfind("kiln.", 0) == 0 && !knownKey(k))
+      throw Error("unknown configuration key " + k + " (see docs/CONFIGURATION.md)");
+  return conf;
+}
+
+// Every rank uses the driver's configuration.
+void shareDriverConf(const mpi::Session& s, Conf& conf) {
+  ByteBuffer b;
+  if (s.rank() == 0) {
+    b.putVarint(conf.all().size());
+    for (const auto& [k, v] : conf.all()) {
+      b.putString(k);
+      b.putString(v);
+    }
+  }
+  mpi::broadcastBytes(s.control(), 0, b);
+  if (s.rank() == 0) return;
+  Conf shared;
+  ByteReader r(b.span());
+  for (uint64_t n = r.getVarint(); n > 0; --n) {
+    std::string k(r.getString());
+    shared.set(k, std::string(r.getString()));
+  }
+  conf = shared;
+}
+
+int positive(const Conf& conf, const std::string& key, long fallback) {
+  long v = conf.getLong(key, fallback);
+  if (v < 1 || v > 1 << 20)
+    throw Error("configuration " + key + "=" + std::to_string(v) + ": must be a positive integer");
+  return int(v);
+}
+
+int defaultExecutorCores(const mpi::Session& s) {
+  if (const char* slurm = std::getenv("SLURM_CPUS_PER_TASK")) {
+    int n = std::atoi(slurm);
+    if (n > 0) return n;
+  }
+  int bound = boundCoreCount(), machine = machineCoreCount();
+  if (bound < machine) return bound;  // mpirun/srun bound this rank: use what it was given
+  return std::max(1, machine / s.taskRanksOnNode());
+}
+
+std::ostream& nullStream() {
+  static std::ostream sink(nullptr);
+  return sink;
+}
+
+}  // namespace
+
+Context::Context(int& argc, char**& argv, const Conf& conf) {
+  session_ = std::make_unique<mpi::Session>(&argc, &argv);
+  gRank = session_->rank();
+  std::set_terminate(terminateAllRanks);
+  Conf commandLine = takeCommandLineConf(argc, argv);
+  conf_ = resolveConf(conf, commandLine);
+  shareDriverConf(*session_, conf_);
+
+  sched::RuntimeOptions opt;
+  opt.executorCores = conf_.contains("kiln.executor.cores")
+                          ? positive(conf_, "kiln.executor.cores", 1)
+                          : defaultExecutorCores(*session_);
+  opt.maxTaskFailures = positive(conf_, "kiln.task.maxFailures", 4);
+  opt.maxExchangeRoundBytes = conf_.getBytes("kiln.shuffle.maxExchangeRoundBytes", 1ULL << 30);
+  if (opt.maxExchangeRoundBytes < 1 || opt.maxExchangeRoundBytes > 0x7fffffffULL)
+    throw Error("configuration kiln.shuffle.maxExchangeRoundBytes: must be between 1 and 2g - 1");
+  conf_.getBytes("kiln.files.maxPartitionBytes", 32 << 20);  // validate early
+  if (conf_.contains("kiln.default.parallelism"))
+    opt.defaultParallelism = positive(conf_, "kiln.default.parallelism", 1);
+  std::ostream* log = session_->rank() == 0 ? &std::cerr : nullptr;
+  runtime_ = std::make_shared<sched::Runtime>(*session_, opt, log);
+
+  int total = runtime_->totalExecutorCores();
+  defaultParallelism_ = opt.defaultParallelism > 0 ? opt.defaultParallelism
+                        : runtime_->localMode()    ? total
+                                                   : std::max(total, 2);
+  if (conf_.getBool("kiln.verbose", false) && isDriver()) {
+    std::cerr << "kiln: " << session_->size() << " rank(s): "
+              << (runtime_->localMode() ? "local mode" : "driver + executors")
+              << "; executors " << runtime_->numExecutors() << ", task threads " << total
+              << ", default parallelism " << defaultParallelism_ << "\n";
+    for (const auto& [k, v] : conf_.all()) std::cerr << "kiln:   " << k << " = " << v << "\n";
+  }
+}
+
+Context::~Context() {
+  runtime_.reset();
+  session_.reset();
+}
+
+bool Context::isDriver() const { return session_->rank() == 0; }
+int Context::rank() const { return session_->rank(); }
+int Context::numRanks() const { return session_->size(); }
+int Context::totalExecutorCores() const { return runtime_->totalExecutorCores(); }
+std::ostream& Context::out() const { return isDriver() ? std::cout : nullStream(); }
+
+int Context::slices(int requested) const {
+  if (requested < 0) throw Error("number of slices (" + std::to_string(requested) + ") must be positive");
+  return requested > 0 ? requested : defaultParallelism_;
+}
+
+RDD<long> Context::range(long start, long end, long step, int numSlices) const {
+  return RDD<long>(std::make_shared<detail::RangeNode>(runtime_, start, end, step, slices(numSlices)));
+}
+
+RDD<std::string> Context::textFile(const std::string& path, int minPartitions) const {
+  if (minPartitions < 0) throw Error("textFile: minPartitions must not be negative");
+  if (minPartitions == 0) minPartitions = std::min(defaultParallelism_, 2);
+  auto files = io::listInputFiles(path);
+  auto splits = io::computeSplits(files, minPartitions,
+                                  conf_.getBytes("kiln.files.maxPartitionBytes", 32 << 20));
+  return RDD<std::string>(std::make_shared<detail::TextFileNode>(runtime_, std::move(splits)));
+}
+
+}  // namespace kiln

@@ -1,0 +1,64 @@
+// The hash map behind map-side combining and reduce-side aggregation: entries in a dense vector
+// (insertion order, so results are deterministic), an open-addressing index of positions.
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "hash.hpp"
+
+namespace kiln::detail {
+
+template <class K, class V>
+class FlatHashMap {
+ public:
+  struct Entry {
+    size_t hash;  // Hash<K> of the key: also decides the key's shuffle partition
+    std::pair<K, V> kv;
+  };
+
+  // Finds key (hash h) or inserts it with value made by makeValue(); returns the entry and
+  // whether it was inserted.
+  // The key is moved in only when inserted.
+  template <class KeyArg, class MakeValue>
+  std::pair<Entry*, bool> findOrInsert(KeyArg&& key, size_t h, MakeValue&& makeValue) {
+    if ((entries_.size() + 1) * 2 > index_.size()) grow();
+    size_t mask = index_.size() - 1;
+    for (size_t i = slotOf(h); ; i = (i + 1) & mask) {
+      uint32_t pos = index_[i];
+      if (pos == kEmpty) {
+        index_[i] = uint32_t(entries_.size());
+        entries_.push_back(Entry{h, {std::forward<KeyArg>(key), makeValue()}});
+        return {&entries_.back(), true};
+      }
+      Entry& e = entries_[pos];
+      if (e.hash == h && e.kv.first == key) return {&e, false};
+    }
+  }
+
+  size_t size() const { return entries_.size(); }
+  std::vector<Entry>& entries() { return entries_; }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  // Fibonacci hashing spreads identity hashes (std::hash of integers) over the table.
+  size_t slotOf(size_t h) const { return (h * 0x9e3779b97f4a7c15ULL) >> shift_; }
+  void grow() {
+    size_t cap = index_.empty() ? 16 : index_.size() * 2;
+    index_.assign(cap, kEmpty);
+    shift_ = 64 - __builtin_ctzll(cap);
+    size_t mask = cap - 1;
+    for (size_t pos = 0; pos < entries_.size(); ++pos) {
+      size_t i = slotOf(entries_[pos].hash);
+      while (index_[i] != kEmpty) i = (i + 1) & mask;
+      index_[i] = uint32_t(pos);
+    }
+  }
+
+  std::vector<Entry> entries_;
+  std::vector<uint32_t> index_;
+  int shift_ = 64;
+};
+
+}  // namespace kiln::detail

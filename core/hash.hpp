@@ -1,0 +1,45 @@
+// Key hashing for partitioning and aggregation: std::hash, extended to pairs and tuples.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <tuple>
+#include <utility>
+
+namespace kiln {
+
+template <class T>
+struct Hash {
+  static_assert(requires(const T& t) { std::hash<T>{}(t); },
+                "kiln: this key type has no hash. Use a key with std::hash (numbers, strings, ...), "
+                "a pair or tuple of those, or specialize std::hash<YourKey>.");
+  size_t operator()(const T& v) const { return std::hash<T>{}(v); }
+};
+
+namespace detail {
+inline size_t combineHash(size_t seed, size_t h) {
+  return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+}
+}  // namespace detail
+
+template <class A, class B>
+struct Hash<std::pair<A, B>> {
+  size_t operator()(const std::pair<A, B>& p) const {
+    return detail::combineHash(Hash<A>{}(p.first), Hash<B>{}(p.second));
+  }
+};
+
+template <class... Ts>
+struct Hash<std::tuple<Ts...>> {
+  size_t operator()(const std::tuple<Ts...>& t) const {
+    size_t h = 0;
+    std::apply([&](const auto&... x) { ((h = detail::combineHash(h, Hash<std::decay_t<decltype(x)>>{}(x))), ...); }, t);
+    return h;
+  }
+};
+
+// The partition of a key with hash h among n partitions.
+inline int hashPartition(size_t h, int n) { return int(h % size_t(n)); }
+
+}  // namespace kiln

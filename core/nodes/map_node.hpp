@@ -1,0 +1,26 @@
+// map: one output record per input record.
+#pragma once
+
+#include "../node.hpp"
+
+namespace kiln::detail {
+
+template <class In, class Out, class F>
+class MapNode final : public OneParentNode<In, Out> {
+ public:
+  MapNode(NodePtr<In> parent, F f, std::string name = "map")
+      : OneParentNode<In, Out>(std::move(parent), std::move(name)), f_(std::move(f)) {}
+  void compute(int p, BlockSink<Out>& out) const override {
+    BlockBuilder<Out> builder(out);
+    auto sink = makeSink<In>([&](std::span<In> block) {
+      for (In& x : block) builder.add(f_(x));
+    });
+    this->parent_->compute(p, sink);
+    builder.flush();
+  }
+
+ private:
+  F f_;
+};
+
+}  // namespace kiln::detail

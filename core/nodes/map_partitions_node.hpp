@@ -1,0 +1,30 @@
+// mapPartitionsWithIndex: a function of a whole partition (its index and its records).
+#pragma once
+
+#include <vector>
+
+#include "../node.hpp"
+
+namespace kiln::detail {
+
+template <class In, class Out, class F>
+class MapPartitionsNode final : public OneParentNode<In, Out> {
+ public:
+  MapPartitionsNode(NodePtr<In> parent, F f, std::string name)
+      : OneParentNode<In, Out>(std::move(parent), std::move(name)), f_(std::move(f)) {}
+  void compute(int p, BlockSink<Out>& out) const override {
+    std::vector<In> records;
+    auto sink = makeSink<In>([&](std::span<In> block) {
+      for (In& x : block) records.push_back(std::move(x));
+    });
+    this->parent_->compute(p, sink);
+    BlockBuilder<Out> builder(out);
+    for (auto&& y : f_(p, records)) builder.add(std::forward<decltype(y)>(y));
+    builder.flush();
+  }
+
+ private:
+  F f_;
+};
+
+}  // namespace kiln::detail

@@ -1,0 +1,39 @@
+// textFile: one partition per byte-range split; each line belongs to exactly one partition.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "../../io/line_reader.hpp"
+#include "../../sched/task_context.hpp"
+#include "../node.hpp"
+
+namespace kiln::detail {
+
+class TextFileNode final : public Node<std::string> {
+ public:
+  TextFileNode(std::shared_ptr<sched::Runtime> rt, std::vector<io::FileSplit> splits)
+      : Node<std::string>(std::move(rt), int(splits.size()), "textFile"), splits_(std::move(splits)) {}
+  std::vector<sched::Dependency> dependencies() const override { return {}; }
+  int location(int, int) const override { return -1; }
+  void compute(int p, BlockSink<std::string>& out) const override {
+    // Strings in the block are reassigned, not reallocated, from one block to the next.
+    std::vector<std::string> block(kBlockRecords);
+    size_t n = 0;
+    io::readSplitLines(splits_[size_t(p)], [&](std::string_view line) {
+      block[n++].assign(line);
+      if (n == kBlockRecords) {
+        TaskContext::checkCancelled();
+        out.push(std::span<std::string>(block.data(), n));
+        n = 0;
+      }
+      return true;
+    });
+    if (n) out.push(std::span<std::string>(block.data(), n));
+  }
+
+ private:
+  std::vector<io::FileSplit> splits_;
+};
+
+}  // namespace kiln::detail

@@ -1,0 +1,334 @@
+// Definitions of RDD's actions (declared and documented in rdd.hpp). Each runs one job (take
+// may run several) whose per-partition results every rank decodes and merges the same way.
+#pragma once
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+#include "../io/output_directory.hpp"
+#include "../sched/task_context.hpp"
+#include "rdd.hpp"
+#include "text_format.hpp"
+
+namespace kiln {
+
+namespace detail {
+// Thrown inside a task to stop computing a partition once enough records were seen.
+struct StopPartition {};
+
+template <class T>
+std::vector<T> decodeAll(const ByteBuffer& bytes) {
+  std::vector<T> out;
+  ByteReader in(bytes.span());
+  while (!in.atEnd()) out.push_back(decode<T>(in));
+  return out;
+}
+}  // namespace detail
+
+template <class T>
+std::vector<int> RDD<T>::allPartitions() const {
+  std::vector<int> p(static_cast<size_t>(getNumPartitions()));
+  for (size_t i = 0; i < p.size(); ++i) p[i] = int(i);
+  return p;
+}
+
+template <class T>
+std::vector<ByteBuffer> RDD<T>::runJob(std::vector<int> partitions,
+                                       std::function<ByteBuffer(int)> perPartition,
+                                       const sched::JobHooks& hooks) const {
+  return node_->runtime().runJob(*node_, partitions, std::move(perPartition), hooks);
+}
+
+template <class T>
+std::vector<T> RDD<T>::collect() const {
+  auto node = node_;
+  auto results = runJob(allPartitions(), [node](int p) {
+    ByteBuffer out;
+    auto sink = detail::makeSink<T>([&](std::span<T> block) {
+      for (const T& x : block) encode(out, x);
+    });
+    node->compute(p, sink);
+    return out;
+  });
+  std::vector<T> all;
+  for (const auto& r : results) {
+    ByteReader in(r.span());
+    while (!in.atEnd()) all.push_back(decode<T>(in));
+  }
+  return all;
+}
+
+template <class T>
+long RDD<T>::count() const {
+  auto node = node_;
+  auto results = runJob(allPartitions(), [node](int p) {
+    int64_t n = 0;
+    auto sink = detail::makeSink<T>([&](std::span<T> block) { n += int64_t(block.size()); });
+    node->compute(p, sink);
+    ByteBuffer out;
+    out.put(n);
+    return out;
+  });
+  long total = 0;
+  for (const auto& r : results) total += long(ByteReader(r.span()).get<int64_t>());
+  return total;
+}
+
+template <class T>
+template <class U, class Seq, class Comb>
+U RDD<T>::aggregate(U zeroValue, Seq seqOp, Comb combOp) const {
+  static_assert(std::is_invocable_r_v<U, Seq&, U&&, const T&>, "kiln: aggregate: seqOp must be (U, T) -> U");
+  static_assert(std::is_invocable_r_v<U, Comb&, U&&, U&&>, "kiln: aggregate: combOp must be (U, U) -> U");
+  static_assert(Serializable<U>, KILN_SERIALIZABLE_MESSAGE);
+  auto node = node_;
+  auto results = runJob(allPartitions(), [node, zeroValue, seqOp](int p) {
+    U acc = zeroValue;
+    auto sink = detail::makeSink<T>([&](std::span<T> block) {
+      for (const T& x : block) acc = seqOp(std::move(acc), x);
+    });
+    node->compute(p, sink);
+    ByteBuffer out;
+    encode(out, acc);
+    return out;
+  });
+  U acc = zeroValue;
+  for (const auto& r : results) {
+    ByteReader in(r.span());
+    acc = combOp(std::move(acc), decode<U>(in));
+  }
+  return acc;
+}
+
+template <class T>
+template <class F>
+T RDD<T>::fold(T zeroValue, F f) const {
+  static_assert(std::is_invocable_r_v<T, F&, T&&, const T&>, "kiln: fold(zero, f): f must be (T, T) -> T");
+  return aggregate(std::move(zeroValue), f, f);
+}
+
+template <class T>
+template <class F>
+T RDD<T>::reduce(F f) const {
+  static_assert(std::is_invocable_r_v<T, F&, T&&, const T&>, "kiln: reduce(f): f must be (T, T) -> T");
+  auto node = node_;
+  auto results = runJob(allPartitions(), [node, f](int p) {
+    std::optional<T> acc;
+    auto sink = detail::makeSink<T>([&](std::span<T> block) {
+      for (T& x : block) acc = acc ? T(f(std::move(*acc), x)) : std::move(x);
+    });
+    node->compute(p, sink);
+    ByteBuffer out;
+    encode(out, acc);
+    return out;
+  });
+  std::optional<T> acc;
+  for (const auto& r : results) {
+    ByteReader in(r.span());
+    auto part = decode<std::optional<T>>(in);
+    if (part) acc = acc ? T(f(std::move(*acc), *part)) : std::move(*part);
+  }
+  if (!acc) throw Error("reduce: the RDD is empty (use fold with a zero value instead)");
+  return std::move(*acc);
+}
+
+template <class T>
+std::vector<T> RDD<T>::take(long num) const {
+  std::vector<T> taken;
+  if (num <= 0) return taken;
+  auto node = node_;
+  const int total = getNumPartitions();
+  int scanned = 0;
+  // As Spark: try one partition, then grow the number tried by what the first ones yielded.
+  while (long(taken.size()) < num && scanned < total) {
+    long tryParts = 1;
+    if (scanned > 0) {
+      tryParts = long(scanned) * 4;
+      if (!taken.empty())
+        tryParts = std::min(tryParts, std::max(1L, long(1.5 * double(num) * scanned /
+                                                        double(taken.size())) - scanned));
+    }
+    std::vector<int> parts;
+    for (int p = scanned; p < total && long(parts.size()) < tryParts; ++p) parts.push_back(p);
+    long want = num - long(taken.size());
+    auto results = runJob(parts, [node, want](int p) {
+      ByteBuffer out;
+      long n = 0;
+      auto sink = detail::makeSink<T>([&](std::span<T> block) {
+        for (const T& x : block) {
+          encode(out, x);
+          if (++n == want) throw detail::StopPartition{};
+        }
+      });
+      try {
+        node->compute(p, sink);
+      } catch (const detail::StopPartition&) {
+      }
+      return out;
+    });
+    for (const auto& r : results) {
+      ByteReader in(r.span());
+      while (!in.atEnd() && long(taken.size()) < num) taken.push_back(decode<T>(in));
+    }
+    scanned += int(parts.size());
+  }
+  return taken;
+}
+
+template <class T>
+T RDD<T>::first() const {
+  auto one = take(1);
+  if (one.empty()) throw Error("first: the RDD is empty");
+  return std::move(one.front());
+}
+
+template <class T>
+bool RDD<T>::isEmpty() const {
+  return getNumPartitions() == 0 || take(1).empty();
+}
+
+template <class T>
+template <class Comp>
+std::vector<T> RDD<T>::takeOrdered(long num, Comp comp) const {
+  static_assert(std::is_invocable_r_v<bool, Comp&, const T&, const T&>,
+                "kiln: takeOrdered/top: comp must be a less-than on the element type");
+  if (num <= 0) return {};
+  auto node = node_;
+  auto results = runJob(allPartitions(), [node, num, comp](int p) {
+    // A max-heap of the num smallest seen so far.
+    std::vector<T> heap;
+    auto sink = detail::makeSink<T>([&](std::span<T> block) {
+      for (T& x : block) {
+        if (long(heap.size()) < num) {
+          heap.push_back(std::move(x));
+          std::push_heap(heap.begin(), heap.end(), comp);
+        } else if (comp(x, heap.front())) {
+          std::pop_heap(heap.begin(), heap.end(), comp);
+          heap.back() = std::move(x);
+          std::push_heap(heap.begin(), heap.end(), comp);
+        }
+      }
+    });
+    node->compute(p, sink);
+    ByteBuffer out;
+    for (const T& x : heap) encode(out, x);
+    return out;
+  });
+  std::vector<T> all;
+  for (const auto& r : results) {
+    auto part = detail::decodeAll<T>(r);
+    all.insert(all.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+  }
+  size_t n = std::min(all.size(), size_t(num));
+  std::partial_sort(all.begin(), all.begin() + long(n), all.end(), comp);
+  all.resize(n);
+  return all;
+}
+
+template <class T>
+template <class Comp>
+std::vector<T> RDD<T>::top(long num, Comp comp) const {
+  return takeOrdered(num, [comp](const T& a, const T& b) { return comp(b, a); });
+}
+
+template <class T>
+template <class F>
+void RDD<T>::foreach(F f) const {
+  static_assert(std::is_invocable_v<F&, const T&>, "kiln: foreach(f): f must accept const T&");
+  auto node = node_;
+  runJob(allPartitions(), [node, f](int p) {
+    F g = f;  // each task its own copy, as each Spark task deserializes its own closure
+    auto sink = detail::makeSink<T>([&](std::span<T> block) {
+      for (const T& x : block) g(x);
+    });
+    node->compute(p, sink);
+    return ByteBuffer();
+  });
+}
+
+template <class T>
+template <class F>
+void RDD<T>::foreachPartition(F f) const {
+  static_assert(std::is_invocable_v<F&, std::vector<T>&>,
+                "kiln: foreachPartition(f): f must accept std::vector<T>&");
+  auto node = node_;
+  runJob(allPartitions(), [node, f](int p) {
+    F g = f;
+    std::vector<T> records;
+    auto sink = detail::makeSink<T>([&](std::span<T> block) {
+      for (T& x : block) records.push_back(std::move(x));
+    });
+    node->compute(p, sink);
+    g(records);
+    return ByteBuffer();
+  });
+}
+
+template <class T>
+auto RDD<T>::countByKey() const {
+  KILN_REQUIRE_PAIR("countByKey");
+  auto counts = map([](const T& kv) { return std::pair<K, long>(kv.first, 1L); })
+                    .reduceByKey([](long a, long b) { return a + b; })
+                    .collect();
+  std::unordered_map<K, long, Hash<K>> out;
+  for (auto& [k, n] : counts) out.emplace(std::move(k), n);
+  return out;
+}
+
+template <class T>
+std::unordered_map<T, long, Hash<T>> RDD<T>::countByValue() const {
+  auto counts = map([](const T& x) { return std::pair<T, long>(x, 1L); })
+                    .reduceByKey([](long a, long b) { return a + b; })
+                    .collect();
+  std::unordered_map<T, long, Hash<T>> out;
+  for (auto& [k, n] : counts) out.emplace(std::move(k), n);
+  return out;
+}
+
+template <class T>
+auto RDD<T>::collectAsMap() const {
+  KILN_REQUIRE_PAIR("collectAsMap");
+  std::unordered_map<K, V, Hash<K>> out;
+  for (auto& [k, v] : collect()) out.insert_or_assign(std::move(k), std::move(v));
+  return out;
+}
+
+template <class T>
+void RDD<T>::saveAsTextFile(const std::string& path) const {
+  auto node = node_;
+  sched::JobHooks hooks;
+  hooks.prepare = [path] { io::createOutputDirectory(path); };
+  hooks.commit = [path] { io::commitOutputDirectory(path); };
+  hooks.abort = [path] { io::abortOutputDirectory(path); };
+  runJob(allPartitions(), [node, path](int p) {
+    int attempt = TaskContext::get() ? TaskContext::get()->attemptNumber() : 0;
+    std::string file = io::attemptFilePath(path, p, attempt);
+    std::FILE* f = std::fopen(file.c_str(), "wb");
+    if (!f) throw Error("saveAsTextFile: cannot create " + file);
+    std::string buf;
+    bool ok = true;
+    auto sink = detail::makeSink<T>([&](std::span<T> block) {
+      for (const T& x : block) {
+        detail::appendText(buf, x);
+        buf.push_back('\n');
+      }
+      if (buf.size() >= (1 << 20)) {
+        ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+        buf.clear();
+      }
+    });
+    try {
+      node->compute(p, sink);
+    } catch (...) {
+      std::fclose(f);
+      throw;
+    }
+    ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+    ok = (std::fclose(f) == 0) && ok;
+    if (!ok) throw Error("saveAsTextFile: error writing " + file);
+    io::commitAttemptFile(path, p, attempt);
+    return ByteBuffer();
+  }, hooks);
+}
+
+}  // namespace kiln

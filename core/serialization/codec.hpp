@@ -1,0 +1,233 @@
+// How records become bytes: raw bytes for trivially copyable types, a compact built-in format
+// for standard containers, Boost.Serialization for user types with a `serialize` member.
+#pragma once
+
+#include <array>
+#include <cstring>
+#include <map>
+#include <new>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "../../util/byte_buffer.hpp"
+#include "boost_codec.hpp"
+
+namespace kiln {
+namespace detail {
+
+template <class T>
+struct SerialTraits {
+  static constexpr bool value =
+      HasBoostSerialize<T> || (std::is_trivially_copyable_v<T> && !std::is_pointer_v<T> &&
+                               !std::is_member_pointer_v<T>);
+};
+template <class C, class Tr, class A>
+struct SerialTraits<std::basic_string<C, Tr, A>> : std::bool_constant<std::is_trivially_copyable_v<C>> {};
+template <class A, class B>
+struct SerialTraits<std::pair<A, B>>
+    : std::bool_constant<SerialTraits<std::remove_const_t<A>>::value && SerialTraits<B>::value> {};
+template <class... Ts>
+struct SerialTraits<std::tuple<Ts...>> : std::bool_constant<(SerialTraits<Ts>::value && ...)> {};
+template <class T, class A>
+struct SerialTraits<std::vector<T, A>> : SerialTraits<T> {};
+template <class T, size_t N>
+struct SerialTraits<std::array<T, N>> : SerialTraits<T> {};
+template <class T>
+struct SerialTraits<std::optional<T>> : SerialTraits<T> {};
+template <class K, class V, class C, class A>
+struct SerialTraits<std::map<K, V, C, A>>
+    : std::bool_constant<SerialTraits<K>::value && SerialTraits<V>::value> {};
+template <class K, class V, class H, class E, class A>
+struct SerialTraits<std::unordered_map<K, V, H, E, A>>
+    : std::bool_constant<SerialTraits<K>::value && SerialTraits<V>::value> {};
+
+template <class T>
+struct IsStdPair : std::false_type {};
+template <class A, class B>
+struct IsStdPair<std::pair<A, B>> : std::true_type {};
+
+template <class T>
+inline constexpr bool kMemcpyable =
+    std::is_trivially_copyable_v<T> && !IsStdPair<T>::value && SerialTraits<T>::value;
+
+}  // namespace detail
+
+// True when Kiln can move T between ranks.
+template <class T>
+concept Serializable = detail::SerialTraits<std::remove_cv_t<T>>::value;
+
+#define KILN_SERIALIZABLE_MESSAGE                                                          \
+  "kiln: this element type cannot be sent between ranks. Use a trivially copyable type "   \
+  "(no pointers), std::string, or std::pair / tuple / vector / array / optional / map / "  \
+  "unordered_map of serializable types; for any other class add a Boost.Serialization "    \
+  "member: template <class Archive> void serialize(Archive& ar, unsigned) { ar & field1 " \
+  "& field2; }"
+
+template <class T>
+void encode(ByteBuffer& out, const T& v);
+template <class T>
+T decode(ByteReader& in);
+
+namespace detail {
+
+template <class T>
+struct Codec {
+  static void put(ByteBuffer& out, const T& v) {
+    if constexpr (std::is_trivially_copyable_v<T>) {
+      out.append(&v, sizeof(T));
+    } else {
+      static_assert(HasBoostSerialize<T>, KILN_SERIALIZABLE_MESSAGE);
+      out.putString(boostSave(v));
+    }
+  }
+  static T get(ByteReader& in) {
+    if constexpr (std::is_trivially_copyable_v<T>) {
+      // Works for trivially copyable types without a default constructor too.
+      alignas(T) std::byte raw[sizeof(T)];
+      in.read(raw, sizeof(T));
+      return *std::launder(reinterpret_cast<T*>(raw));
+    } else {
+      T v{};
+      boostLoad(in.getString(), v);
+      return v;
+    }
+  }
+};
+
+template <class C, class Tr, class A>
+struct Codec<std::basic_string<C, Tr, A>> {
+  using S = std::basic_string<C, Tr, A>;
+  static void put(ByteBuffer& out, const S& s) {
+    out.putVarint(s.size());
+    out.append(s.data(), s.size() * sizeof(C));
+  }
+  static S get(ByteReader& in) {
+    size_t n = in.getVarint();
+    S s;
+    s.resize(n);
+    in.read(s.data(), n * sizeof(C));
+    return s;
+  }
+};
+
+template <class A, class B>
+struct Codec<std::pair<A, B>> {
+  static void put(ByteBuffer& out, const std::pair<A, B>& p) {
+    encode(out, p.first);
+    encode(out, p.second);
+  }
+  static std::pair<A, B> get(ByteReader& in) {
+    auto a = decode<std::remove_const_t<A>>(in);
+    auto b = decode<B>(in);
+    return {std::move(a), std::move(b)};
+  }
+};
+
+template <class... Ts>
+struct Codec<std::tuple<Ts...>> {
+  static void put(ByteBuffer& out, const std::tuple<Ts...>& t) {
+    std::apply([&](const auto&... x) { (encode(out, x), ...); }, t);
+  }
+  static std::tuple<Ts...> get(ByteReader& in) {
+    // Braced initialization evaluates left to right.
+    return std::tuple<Ts...>{decode<Ts>(in)...};
+  }
+};
+
+template <class T, class A>
+struct Codec<std::vector<T, A>> {
+  static void put(ByteBuffer& out, const std::vector<T, A>& v) {
+    out.putVarint(v.size());
+    if constexpr (kMemcpyable<T>)
+      out.append(v.data(), v.size() * sizeof(T));
+    else
+      for (const auto& x : v) encode(out, x);
+  }
+  static std::vector<T, A> get(ByteReader& in) {
+    size_t n = in.getVarint();
+    std::vector<T, A> v;
+    if constexpr (kMemcpyable<T> && std::is_default_constructible_v<T>) {
+      if (n > in.remaining() / std::max<size_t>(1, sizeof(T)))
+        throw Error("corrupt data: vector longer than its buffer");
+      v.resize(n);
+      in.read(v.data(), n * sizeof(T));
+    } else {
+      v.reserve(std::min(n, in.remaining()));
+      for (size_t i = 0; i < n; ++i) v.push_back(decode<T>(in));
+    }
+    return v;
+  }
+};
+
+template <class T, size_t N>
+struct Codec<std::array<T, N>> {
+  static void put(ByteBuffer& out, const std::array<T, N>& a) {
+    for (const auto& x : a) encode(out, x);
+  }
+  static std::array<T, N> get(ByteReader& in) {
+    return [&]<size_t... I>(std::index_sequence<I...>) {
+      return std::array<T, N>{((void)I, decode<T>(in))...};
+    }(std::make_index_sequence<N>{});
+  }
+};
+
+template <class T>
+struct Codec<std::optional<T>> {
+  static void put(ByteBuffer& out, const std::optional<T>& o) {
+    out.put(uint8_t(o.has_value()));
+    if (o) encode(out, *o);
+  }
+  static std::optional<T> get(ByteReader& in) {
+    if (!in.get<uint8_t>()) return std::nullopt;
+    return decode<T>(in);
+  }
+};
+
+template <class M>
+struct MapCodec {
+  static void put(ByteBuffer& out, const M& m) {
+    out.putVarint(m.size());
+    for (const auto& [k, v] : m) {
+      encode(out, k);
+      encode(out, v);
+    }
+  }
+  static M get(ByteReader& in) {
+    size_t n = in.getVarint();
+    M m;
+    for (size_t i = 0; i < n; ++i) {
+      auto k = decode<typename M::key_type>(in);
+      auto v = decode<typename M::mapped_type>(in);
+      m.emplace(std::move(k), std::move(v));
+    }
+    return m;
+  }
+};
+template <class K, class V, class C, class A>
+struct Codec<std::map<K, V, C, A>> : MapCodec<std::map<K, V, C, A>> {};
+template <class K, class V, class H, class E, class A>
+struct Codec<std::unordered_map<K, V, H, E, A>> : MapCodec<std::unordered_map<K, V, H, E, A>> {};
+
+}  // namespace detail
+
+template <class T>
+void encode(ByteBuffer& out, const T& v) {
+  static_assert(Serializable<T>, KILN_SERIALIZABLE_MESSAGE);
+  if constexpr (detail::kMemcpyable<T>)
+    out.append(&v, sizeof(T));
+  else
+    detail::Codec<T>::put(out, v);
+}
+
+template <class T>
+T decode(ByteReader& in) {
+  static_assert(Serializable<T>, KILN_SERIALIZABLE_MESSAGE);
+  return detail::Codec<T>::get(in);
+}
+
+}  // namespace kiln

@@ -1,0 +1,84 @@
+#include "text_splits.hpp"
+
+#include <glob.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "../util/error.hpp"
+
+namespace kiln::io {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool hiddenName(const std::string& name) {
+  return !name.empty() && (name[0] == '_' || name[0] == '.');
+}
+
+void addPath(const fs::path& p, std::vector<std::string>& out) {
+  std::error_code ec;
+  if (fs::is_directory(p, ec)) {
+    for (const auto& e : fs::directory_iterator(p, ec))
+      if (e.is_regular_file() && !hiddenName(e.path().filename().string()))
+        out.push_back(e.path().string());
+  } else if (fs::is_regular_file(p, ec)) {
+    out.push_back(p.string());
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> listInputFiles(const std::string& path) {
+  std::vector<std::string> files;
+  if (path.find_first_of("*?[") != std::string::npos) {
+    glob_t g{};
+    if (::glob(path.c_str(), 0, nullptr, &g) == 0)
+      for (size_t i = 0; i < g.gl_pathc; ++i) addPath(g.gl_pathv[i], files);
+    globfree(&g);
+  } else {
+    addPath(path, files);
+  }
+  std::error_code ec;
+  if (files.empty()) {
+    if (fs::exists(path, ec) && !fs::is_directory(path, ec))
+      throw Error("textFile: input path is not a regular file: " + path);
+    if (fs::is_directory(path, ec)) return files;  // an empty directory is an empty input
+    throw Error("textFile: input path does not exist: " + path);
+  }
+  for (const auto& f : files)
+    if (::access(f.c_str(), R_OK) != 0) throw Error("textFile: cannot read input file: " + f);
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::vector<FileSplit> computeSplits(const std::vector<std::string>& files, int minPartitions,
+                                     uint64_t blockSize) {
+  std::vector<uint64_t> sizes;
+  uint64_t total = 0;
+  for (const auto& f : files) {
+    struct stat st {};
+    if (::stat(f.c_str(), &st) != 0) throw Error("textFile: cannot stat input file: " + f);
+    sizes.push_back(uint64_t(st.st_size));
+    total += uint64_t(st.st_size);
+  }
+  uint64_t goal = total / uint64_t(std::max(minPartitions, 1));
+  uint64_t splitSize = std::max<uint64_t>(1, std::min(goal, blockSize));
+  std::vector<FileSplit> splits;
+  for (size_t i = 0; i < files.size(); ++i) {
+    uint64_t left = sizes[i], pos = 0;
+    if (left == 0) splits.push_back({files[i], 0, 0});
+    while (left > 0) {
+      // Hadoop's SPLIT_SLOP: do not leave a sliver of under 10 % as a split of its own.
+      uint64_t n = (double(left) / double(splitSize) > 1.1) ? splitSize : left;
+      splits.push_back({files[i], pos, n});
+      pos += n;
+      left -= n;
+    }
+  }
+  return splits;
+}
+
+}  // namespace kiln::io

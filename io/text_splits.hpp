@@ -1,0 +1,27 @@
+// Which bytes of which files each partition of a text input reads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kiln::io {
+
+struct FileSplit {
+  std::string path;
+  uint64_t start = 0;   // first byte of the range
+  uint64_t length = 0;  // bytes in the range
+};
+
+// The files named by `path`: a file, a directory (its regular files, skipping names that start
+// with '_' or '.', as Hadoop does), or a glob pattern. Sorted by name. Throws kiln::Error naming
+// the path when nothing matches.
+std::vector<std::string> listInputFiles(const std::string& path);
+
+// Byte-range splits as Hadoop's FileInputFormat makes them: a goal size of total/minPartitions,
+// capped by `blockSize`, with the last split of a file up to 10 % larger. An empty file is one
+// empty split.
+std::vector<FileSplit> computeSplits(const std::vector<std::string>& files, int minPartitions,
+                                     uint64_t blockSize);
+
+}  // namespace kiln::io

@@ -1,0 +1,92 @@
+#include "alltoallv_exchange.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+#include <numeric>
+
+namespace kiln::mpi {
+namespace {
+
+std::vector<uint64_t> prefixOffsets(const std::vector<uint64_t>& counts) {
+  std::vector<uint64_t> off(counts.size() + 1, 0);
+  std::partial_sum(counts.begin(), counts.end(), off.begin() + 1);
+  return off;
+}
+
+void singleRound(MPI_Comm comm, const ByteBuffer& send, const std::vector<uint64_t>& sendCounts,
+                 const std::vector<uint64_t>& sendOff, const std::vector<uint64_t>& recvCounts,
+                 ExchangeResult& out) {
+  size_t p = sendCounts.size();
+  std::vector<int> sc(p), sd(p), rc(p), rd(p);
+  for (size_t i = 0; i < p; ++i) {
+    sc[i] = int(sendCounts[i]);
+    sd[i] = int(sendOff[i]);
+    rc[i] = int(recvCounts[i]);
+    rd[i] = int(out.offsets[i]);
+  }
+  MPI_Alltoallv(send.data(), sc.data(), sd.data(), MPI_BYTE, out.bytes.data(), rc.data(), rd.data(),
+                MPI_BYTE, comm);
+}
+
+// Round k moves bytes [k*C, (k+1)*C) of every pair's block, so each round's buffers stay
+// within an int.
+void manyRounds(MPI_Comm comm, const ByteBuffer& send, const std::vector<uint64_t>& sendCounts,
+                const std::vector<uint64_t>& sendOff, const std::vector<uint64_t>& recvCounts,
+                uint64_t maxRoundBytes, ExchangeResult& out) {
+  size_t p = sendCounts.size();
+  uint64_t chunk = std::max<uint64_t>(1, maxRoundBytes / p);
+  uint64_t largest = 0;
+  for (size_t i = 0; i < p; ++i) largest = std::max({largest, sendCounts[i], recvCounts[i]});
+  uint64_t rounds = (largest + chunk - 1) / chunk;
+  MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm);
+
+  ByteBuffer sendStage(p * chunk), recvStage(p * chunk);
+  std::vector<int> sc(p), sd(p), rc(p), rd(p);
+  for (uint64_t k = 0; k < rounds; ++k) {
+    uint64_t begin = k * chunk;
+    int sPos = 0, rPos = 0;
+    for (size_t i = 0; i < p; ++i) {
+      uint64_t sn = sendCounts[i] > begin ? std::min(chunk, sendCounts[i] - begin) : 0;
+      uint64_t rn = recvCounts[i] > begin ? std::min(chunk, recvCounts[i] - begin) : 0;
+      if (sn) std::memcpy(sendStage.data() + sPos, send.data() + sendOff[i] + begin, sn);
+      sc[i] = int(sn);
+      sd[i] = sPos;
+      rc[i] = int(rn);
+      rd[i] = rPos;
+      sPos += int(sn);
+      rPos += int(rn);
+    }
+    MPI_Alltoallv(sendStage.data(), sc.data(), sd.data(), MPI_BYTE, recvStage.data(), rc.data(),
+                  rd.data(), MPI_BYTE, comm);
+    for (size_t i = 0; i < p; ++i)
+      if (rc[i]) std::memcpy(out.bytes.data() + out.offsets[i] + begin, recvStage.data() + rd[i],
+                             size_t(rc[i]));
+  }
+}
+
+}  // namespace
+
+ExchangeResult alltoallvBytes(MPI_Comm comm, const ByteBuffer& send,
+                              const std::vector<uint64_t>& sendCounts, uint64_t maxRoundBytes) {
+  int p = 0;
+  MPI_Comm_size(comm, &p);
+  maxRoundBytes = std::clamp<uint64_t>(maxRoundBytes, uint64_t(p), uint64_t(INT_MAX));
+  std::vector<uint64_t> recvCounts(size_t(p), 0);
+  MPI_Alltoall(sendCounts.data(), 1, MPI_UINT64_T, recvCounts.data(), 1, MPI_UINT64_T, comm);
+
+  ExchangeResult out;
+  auto sendOff = prefixOffsets(sendCounts);
+  out.offsets = prefixOffsets(recvCounts);
+  out.bytes.resize(out.offsets.back());
+
+  int fitsOneRound = sendOff.back() <= maxRoundBytes && out.offsets.back() <= maxRoundBytes;
+  MPI_Allreduce(MPI_IN_PLACE, &fitsOneRound, 1, MPI_INT, MPI_LAND, comm);
+  if (fitsOneRound)
+    singleRound(comm, send, sendCounts, sendOff, recvCounts, out);
+  else
+    manyRounds(comm, send, sendCounts, sendOff, recvCounts, maxRoundBytes, out);
+  return out;
+}
+
+}  // namespace kiln::mpi

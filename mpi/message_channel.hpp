@@ -1,0 +1,37 @@
+// Point-to-point byte messages of any size between two ranks.
+#pragma once
+
+#include <mpi.h>
+
+#include <optional>
+
+#include "../util/byte_buffer.hpp"
+
+namespace kiln::mpi {
+
+struct Message {
+  int source = -1;
+  ByteBuffer bytes;
+};
+
+// A tagged stream of byte messages on a communicator. Messages larger than an MPI count are
+// sent as a header carrying the total size followed by chunks; MPI's ordering between one
+// sender and receiver on one tag keeps the pieces together.
+class MessageChannel {
+ public:
+  MessageChannel(MPI_Comm comm, int tag) : comm_(comm), tag_(tag) {}
+  void send(int dest, const ByteBuffer& bytes) const;
+  // A complete message if one has arrived (from `source`, or any), without blocking.
+  std::optional<Message> tryReceive(int source = MPI_ANY_SOURCE) const;
+  // Blocks (polling with back-off) until a message arrives.
+  Message receive(int source = MPI_ANY_SOURCE) const;
+
+ private:
+  MPI_Comm comm_;
+  int tag_;
+};
+
+// Rank `root` sends `bytes` to every rank of `comm`; the others receive into it. Any size.
+void broadcastBytes(MPI_Comm comm, int root, ByteBuffer& bytes);
+
+}  // namespace kiln::mpi

@@ -1,0 +1,52 @@
+#include "session.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "polling.hpp"
+
+namespace kiln::mpi {
+
+Session::Session(int* argc, char*** argv) {
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (!initialized) {
+    int provided = 0;
+    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+    ownsMpi_ = true;
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  MPI_Comm_dup(MPI_COMM_WORLD, &control_);
+  // Rank 0 computes only when it is alone.
+  int color = (size_ == 1 || rank_ > 0) ? 0 : MPI_UNDEFINED;
+  MPI_Comm_split(MPI_COMM_WORLD, color, rank_, &executors_);
+  MPI_Comm node;
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node);
+  int onNode = 1, lowestRank = rank_;
+  MPI_Comm_size(node, &onNode);
+  MPI_Allreduce(&rank_, &lowestRank, 1, MPI_INT, MPI_MIN, node);
+  MPI_Comm_free(&node);
+  taskRanksOnNode_ = (size_ > 1 && lowestRank == 0) ? std::max(1, onNode - 1) : onNode;
+}
+
+Session::~Session() {
+  // Ranks reach the end at different times; wait without spinning, then finalize.
+  waitWithoutSpinning([&](MPI_Request* r) { MPI_Ibarrier(control_, r); });
+  if (executors_ != MPI_COMM_NULL) MPI_Comm_free(&executors_);
+  MPI_Comm_free(&control_);
+  if (ownsMpi_) MPI_Finalize();
+}
+
+void Session::abortAll(int code) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  int initialized = 0, finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  if (initialized && !finalized) MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code);
+}
+
+}  // namespace kiln::mpi

@@ -1,0 +1,210 @@
+#include "dag_scheduler.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <functional>
+#include <unordered_set>
+
+namespace kiln::sched {
+
+// One stage's tasks while its job runs.
+struct DagScheduler::StageRun {
+  Stage* stage = nullptr;
+  std::vector<int> partitions;
+  std::vector<int> failures;
+  std::vector<uint8_t> done;
+  std::vector<std::deque<int>> pendingFor;  // by executor: tasks whose data lives there
+  std::deque<int> pendingAnywhere;
+  int remaining = 0;
+  std::string lastError;
+
+  void enqueue(int index, int numExecutors) {
+    int loc = stage->rdd->location(partitions[size_t(index)], numExecutors);
+    if (loc >= 0)
+      pendingFor[size_t(loc)].push_back(index);
+    else
+      pendingAnywhere.push_back(index);
+  }
+  bool hasPending(int e) const {
+    return !pendingFor[size_t(e)].empty() || !pendingAnywhere.empty();
+  }
+  int takePending(int e) {
+    auto& q = pendingFor[size_t(e)].empty() ? pendingAnywhere : pendingFor[size_t(e)];
+    int i = q.front();
+    q.pop_front();
+    return i;
+  }
+};
+
+DagScheduler::Stage& DagScheduler::mapStageFor(const ShuffleDependency& dep) {
+  auto& slot = mapStages_[dep.shuffleId()];
+  if (!slot || slot->shuffle != &dep) {
+    slot = std::make_unique<Stage>();
+    slot->id = nextStageId_++;
+    slot->rdd = &dep.mapSide();
+    slot->shuffle = &dep;
+  }
+  // Parents are rebuilt each time: an earlier job may have freed shuffles they depended on.
+  slot->parents = parentStages(dep.mapSide());
+  return *slot;
+}
+
+// The map stages of the shuffles reachable from rdd through narrow dependencies.
+std::vector<DagScheduler::Stage*> DagScheduler::parentStages(const LineageNode& rdd) {
+  std::vector<Stage*> parents;
+  std::unordered_set<int> seen;
+  std::vector<const LineageNode*> todo{&rdd};
+  while (!todo.empty()) {
+    const LineageNode* n = todo.back();
+    todo.pop_back();
+    if (!seen.insert(n->id()).second) continue;
+    for (const Dependency& d : n->dependencies()) {
+      if (d.shuffle) {
+        Stage* s = &mapStageFor(*d.shuffle);
+        if (std::find(parents.begin(), parents.end(), s) == parents.end()) parents.push_back(s);
+      } else {
+        todo.push_back(d.parent);
+      }
+    }
+  }
+  return parents;
+}
+
+JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
+                                const std::vector<int>& partitions, ExecutorBackend& backend) {
+  JobOutcome outcome;
+  outcome.results.resize(partitions.size());
+  const int numExec = backend.numExecutors();
+
+  Stage resultStage;
+  resultStage.id = nextStageId_++;
+  resultStage.rdd = &finalRdd;
+  resultStage.parents = parentStages(finalRdd);
+
+  std::vector<std::unique_ptr<StageRun>> active;
+  std::vector<Stage*> waiting;
+  std::unordered_set<Stage*> submitted;
+  std::vector<int> busy(size_t(numExec), 0);
+
+  auto parentsReady = [&](const Stage& s) {
+    return std::all_of(s.parents.begin(), s.parents.end(),
+                       [&](Stage* p) { return shuffleAvailable(p->shuffle->shuffleId()); });
+  };
+  auto start = [&](Stage& s, std::vector<int> parts) {
+    auto run = std::make_unique<StageRun>();
+    run->stage = &s;
+    run->partitions = std::move(parts);
+    run->failures.assign(run->partitions.size(), 0);
+    run->done.assign(run->partitions.size(), 0);
+    run->pendingFor.resize(size_t(numExec));
+    run->remaining = int(run->partitions.size());
+    for (int i = 0; i < run->remaining; ++i) run->enqueue(i, numExec);
+    active.push_back(std::move(run));
+  };
+  auto allPartitions = [](const LineageNode& rdd) {
+    std::vector<int> p(size_t(rdd.numPartitions()));
+    for (int i = 0; i < rdd.numPartitions(); ++i) p[size_t(i)] = i;
+    return p;
+  };
+  // Starts a stage once its parents' shuffles exist, submitting missing parents first.
+  std::function<void(Stage&)> submit = [&](Stage& s) {
+    if (!submitted.insert(&s).second) return;
+    if (parentsReady(s)) {
+      start(s, &s == &resultStage ? partitions : allPartitions(*s.rdd));
+      return;
+    }
+    waiting.push_back(&s);
+    for (Stage* p : s.parents)
+      if (!shuffleAvailable(p->shuffle->shuffleId())) submit(*p);
+  };
+  submit(resultStage);
+
+  auto stageFinished = [&](StageRun& run) {
+    Stage& s = *run.stage;
+    if (s.shuffle) {
+      backend.exchange(s.shuffle->shuffleId(), s.shuffle->numReducePartitions());
+      availableShuffles_.insert(s.shuffle->shuffleId());
+    }
+    std::vector<Stage*> ready;
+    for (Stage* w : waiting)
+      if (parentsReady(*w)) ready.push_back(w);
+    waiting.erase(std::remove_if(waiting.begin(), waiting.end(),
+                                 [&](Stage* w) { return parentsReady(*w); }),
+                  waiting.end());
+    for (Stage* w : ready) start(*w, w == &resultStage ? partitions : allPartitions(*w->rdd));
+  };
+
+  bool resultDone = partitions.empty();
+  if (resultDone) return JobOutcome{true, "", {}};
+  while (!resultDone) {
+    // Hand out tasks: oldest stage first, data-local tasks first.
+    for (int e = 0; e < numExec; ++e) {
+      std::vector<TaskDescriptor> batch;
+      for (auto& run : active) {
+        while (busy[size_t(e)] + int(batch.size()) < backend.slots(e) && run->hasPending(e)) {
+          int i = run->takePending(e);
+          TaskDescriptor t;
+          t.job = job;
+          t.stage = run->stage->id;
+          t.kind = run->stage->shuffle ? TaskKind::ShuffleMap : TaskKind::Result;
+          t.shuffle = run->stage->shuffle ? run->stage->shuffle->shuffleId() : -1;
+          t.index = i;
+          t.partition = run->partitions[size_t(i)];
+          t.attempt = run->failures[size_t(i)];
+          batch.push_back(t);
+        }
+      }
+      if (!batch.empty()) {
+        busy[size_t(e)] += int(batch.size());
+        backend.launch(e, batch);
+      }
+    }
+
+    auto got = backend.nextOutcome();
+    if (!got) continue;
+    TaskOutcome& o = *got;
+    if (o.task.job != job) continue;  // a straggler from an earlier, failed job
+    busy[size_t(o.executor)]--;
+    auto it = std::find_if(active.begin(), active.end(),
+                           [&](auto& r) { return r->stage->id == o.task.stage; });
+    if (it == active.end()) continue;
+    StageRun& run = **it;
+    size_t i = size_t(o.task.index);
+    if (run.done[i]) continue;
+    if (!o.ok) {
+      run.failures[i]++;
+      const LineageNode& rdd = *run.stage->rdd;
+      std::string where = "task " + std::to_string(i) + " (partition " +
+                          std::to_string(o.task.partition) + ") of stage " +
+                          std::to_string(run.stage->id) + " [rdd " + std::to_string(rdd.id()) +
+                          " " + rdd.name() + "]";
+      if (log_)
+        *log_ << "kiln: WARN lost " << where << ", attempt " << o.task.attempt << ", on executor "
+              << o.executor << ": " << o.error << "\n"
+              << std::flush;
+      if (run.failures[i] >= maxTaskFailures_) {
+        outcome.error = "Job " + std::to_string(job) + " aborted: " + where + " failed " +
+                        std::to_string(run.failures[i]) + " times; most recent failure on executor " +
+                        std::to_string(o.executor) + ": " + o.error;
+        return outcome;
+      }
+      run.enqueue(int(i), numExec);
+      continue;
+    }
+    run.done[i] = 1;
+    if (run.stage == &resultStage) outcome.results[i] = std::move(o.result);
+    if (--run.remaining > 0) continue;
+    bool wasResult = run.stage == &resultStage;
+    auto finished = std::move(*it);
+    active.erase(it);
+    if (wasResult) {
+      resultDone = true;
+    } else {
+      stageFinished(*finished);
+    }
+  }
+  outcome.ok = true;
+  return outcome;
+}
+
+}  // namespace kiln::sched

@@ -1,0 +1,57 @@
+// The driver's scheduler: turns a job into stages cut at shuffles, runs their tasks on the
+// executors, retries failures, and returns each result task's value.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "executor_backend.hpp"
+#include "lineage.hpp"
+
+namespace kiln::sched {
+
+struct JobOutcome {
+  bool ok = false;
+  std::string error;
+  std::vector<ByteBuffer> results;  // one per requested partition, in request order
+};
+
+class DagScheduler {
+ public:
+  DagScheduler(int maxTaskFailures, std::ostream* log)
+      : maxTaskFailures_(maxTaskFailures), log_(log) {}
+
+  JobOutcome runJob(int64_t job, const LineageNode& finalRdd, const std::vector<int>& partitions,
+                    ExecutorBackend& backend);
+  // Shuffle outputs survive across jobs until their RDD is gone.
+  void forgetShuffle(int shuffle) {
+    availableShuffles_.erase(shuffle);
+    mapStages_.erase(shuffle);
+  }
+  bool shuffleAvailable(int shuffle) const { return availableShuffles_.count(shuffle) != 0; }
+
+ private:
+  // A set of tasks that pipeline narrow dependencies: a shuffle's map side, or the job's result.
+  struct Stage {
+    int id = 0;
+    const LineageNode* rdd = nullptr;
+    const ShuffleDependency* shuffle = nullptr;  // set for a shuffle map stage
+    std::vector<Stage*> parents;
+  };
+  struct StageRun;
+  Stage& mapStageFor(const ShuffleDependency& dep);
+  std::vector<Stage*> parentStages(const LineageNode& rdd);
+
+  int maxTaskFailures_;
+  std::ostream* log_;
+  int nextStageId_ = 0;
+  std::set<int> availableShuffles_;
+  std::map<int, std::unique_ptr<Stage>> mapStages_;  // by shuffle id
+};
+
+}  // namespace kiln::sched

@@ -1,0 +1,25 @@
+// How the driver reaches its executors: in-process (local mode) or over MPI.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+#include "task.hpp"
+
+namespace kiln::sched {
+
+class ExecutorBackend {
+ public:
+  virtual ~ExecutorBackend() = default;
+  virtual int numExecutors() const = 0;
+  // Tasks executor e runs at once (its cores).
+  virtual int slots(int executor) const = 0;
+  virtual void launch(int executor, const std::vector<TaskDescriptor>& tasks) = 0;
+  // The next finished task, or nothing after a short wait.
+  virtual std::optional<TaskOutcome> nextOutcome() = 0;
+  // All map tasks of a shuffle are done: move their output to the reduce partitions' owners.
+  virtual void exchange(int shuffle, int numReducePartitions) = 0;
+};
+
+}  // namespace kiln::sched

@@ -1,0 +1,71 @@
+#include "executor_service.hpp"
+
+#include <string>
+
+#include "../mpi/message_channel.hpp"
+#include "../mpi/polling.hpp"
+#include "control_protocol.hpp"
+
+namespace kiln::sched {
+
+bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const ExecutorChannels& ch) {
+  mpi::MessageChannel fromDriver(ch.control, kTagToExecutor);
+  mpi::MessageChannel toDriver(ch.control, kTagToDriver);
+  bool jobOk = false;
+  runner.runWith([&] {
+    mpi::Backoff backoff;
+    auto report = [&](const TaskOutcome& o) {
+      ByteBuffer msg;
+      msg.put(ControlKind::Outcome);
+      encodeOutcome(msg, o);
+      toDriver.send(0, msg);
+    };
+    while (true) {
+      bool active = false;
+      while (auto o = runner.nextOutcome(std::chrono::microseconds(0))) {
+        report(*o);
+        active = true;
+      }
+      if (auto m = fromDriver.tryReceive(0)) {
+        active = true;
+        ByteReader r(m->bytes.span());
+        switch (r.get<ControlKind>()) {
+          case ControlKind::RunTasks: {
+            uint32_t n = r.get<uint32_t>();
+            std::vector<TaskDescriptor> tasks;
+            for (uint32_t i = 0; i < n; ++i) tasks.push_back(decodeTask(r));
+            for (const auto& t : tasks)
+              if (t.job != job)
+                throw Error("ranks diverged: an executor in job " + std::to_string(job) +
+                            " received tasks of job " + std::to_string(t.job) +
+                            "; every rank must call the same actions in the same order");
+            runner.submit(tasks);
+            break;
+          }
+          case ControlKind::Exchange: {
+            int shuffle = r.get<int32_t>();
+            int reducePartitions = r.get<int32_t>();
+            store.exchange(shuffle, reducePartitions, ch.executors, ch.maxExchangeRoundBytes);
+            break;
+          }
+          case ControlKind::JobEnd:
+            jobOk = r.get<uint8_t>() != 0;
+            if (!jobOk) runner.cancel();
+            return;
+          default:
+            throw Error("internal: unexpected control message");
+        }
+      }
+      if (active) {
+        backoff.reset();
+      } else if (auto o = runner.nextOutcome(backoff.nextDelay())) {
+        // Waiting on the outcome queue wakes at once when a task ends.
+        report(*o);
+        backoff.reset();
+      }
+    }
+  });
+  return jobOk;
+}
+
+}  // namespace kiln::sched

@@ -1,0 +1,23 @@
+// An executor rank's side of one job: take tasks from the driver, run them, report outcomes,
+// join shuffle exchanges, until the driver ends the job.
+#pragma once
+
+#include <mpi.h>
+
+#include <cstdint>
+
+#include "shuffle_store.hpp"
+#include "task_runner.hpp"
+
+namespace kiln::sched {
+
+struct ExecutorChannels {
+  MPI_Comm control = MPI_COMM_NULL;    // to and from the driver (rank 0)
+  MPI_Comm executors = MPI_COMM_NULL;  // the shuffle exchange among executors
+  uint64_t maxExchangeRoundBytes = 0;
+};
+
+// Returns the driver's verdict: true when the job succeeded.
+bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const ExecutorChannels& ch);
+
+}  // namespace kiln::sched

@@ -1,0 +1,61 @@
+// The scheduler's type-erased view of an RDD: partitions and dependencies, no element type.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "../util/byte_buffer.hpp"
+
+namespace kiln::sched {
+
+class LineageNode;
+
+// The map side of a shuffle: which RDD feeds it and how one map task writes its output.
+class ShuffleDependency {
+ public:
+  ShuffleDependency(int shuffleId, int numReducePartitions)
+      : shuffleId_(shuffleId), numReducePartitions_(numReducePartitions) {}
+  virtual ~ShuffleDependency() = default;
+  int shuffleId() const { return shuffleId_; }
+  int numReducePartitions() const { return numReducePartitions_; }
+  virtual const LineageNode& mapSide() const = 0;
+  // Computes map partition `partition` and serializes its records into buckets[r], one buffer
+  // per reduce partition.
+  virtual void runMapTask(int partition, std::vector<ByteBuffer>& buckets) const = 0;
+
+ private:
+  int shuffleId_;
+  int numReducePartitions_;
+};
+
+struct Dependency {
+  const LineageNode* parent = nullptr;        // narrow dependency, pipelined into the same task
+  const ShuffleDependency* shuffle = nullptr;  // or a shuffle: a stage boundary
+};
+
+class LineageNode {
+ public:
+  LineageNode(int id, int numPartitions, std::string name)
+      : id_(id), numPartitions_(numPartitions), name_(std::move(name)) {}
+  virtual ~LineageNode() = default;
+  int id() const { return id_; }
+  int numPartitions() const { return numPartitions_; }
+  const std::string& name() const { return name_; }
+  virtual std::vector<Dependency> dependencies() const = 0;
+  // The executor that holds partition p's input (shuffle output lives on one executor), or -1
+  // when any executor can compute it.
+  virtual int location(int partition, int numExecutors) const = 0;
+
+ private:
+  int id_;
+  int numPartitions_;
+  std::string name_;
+};
+
+// Reduce partition r of every shuffle is received by executor r mod E, so partitions of
+// co-partitioned shuffles meet on the same executor.
+inline int shuffleOwner(int reducePartition, int numExecutors) {
+  return reducePartition % numExecutors;
+}
+
+}  // namespace kiln::sched

@@ -1,0 +1,30 @@
+// Local mode: the driver's own threads are the only executor.
+#pragma once
+
+#include "executor_backend.hpp"
+#include "shuffle_store.hpp"
+#include "task_runner.hpp"
+
+namespace kiln::sched {
+
+class LocalBackend final : public ExecutorBackend {
+ public:
+  LocalBackend(TaskRunner& runner, ShuffleStore& store, int cores)
+      : runner_(runner), store_(store), cores_(cores) {}
+  int numExecutors() const override { return 1; }
+  int slots(int) const override { return cores_; }
+  void launch(int, const std::vector<TaskDescriptor>& tasks) override { runner_.submit(tasks); }
+  std::optional<TaskOutcome> nextOutcome() override {
+    return runner_.nextOutcome(std::chrono::milliseconds(100));
+  }
+  void exchange(int shuffle, int numReducePartitions) override {
+    store_.exchangeLocally(shuffle, numReducePartitions);
+  }
+
+ private:
+  TaskRunner& runner_;
+  ShuffleStore& store_;
+  int cores_;
+};
+
+}  // namespace kiln::sched

@@ -1,0 +1,53 @@
+#include "mpi_driver_backend.hpp"
+
+#include <thread>
+
+#include "control_protocol.hpp"
+
+namespace kiln::sched {
+
+MpiDriverBackend::MpiDriverBackend(MPI_Comm control, std::vector<int> executorCores)
+    : toExecutors_(control, kTagToExecutor),
+      fromExecutors_(control, kTagToDriver),
+      cores_(std::move(executorCores)) {}
+
+void MpiDriverBackend::launch(int executor, const std::vector<TaskDescriptor>& tasks) {
+  ByteBuffer msg;
+  msg.put(ControlKind::RunTasks);
+  msg.put(uint32_t(tasks.size()));
+  for (const auto& t : tasks) encodeTask(msg, t);
+  toExecutors_.send(executor + 1, msg);
+  backoff_.reset();
+}
+
+std::optional<TaskOutcome> MpiDriverBackend::nextOutcome() {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (auto m = fromExecutors_.tryReceive()) {
+      backoff_.reset();
+      ByteReader r(m->bytes.span());
+      if (r.get<ControlKind>() != ControlKind::Outcome) throw Error("internal: unexpected message");
+      return decodeOutcome(r);
+    }
+    auto d = backoff_.nextDelay();
+    if (d.count() > 0) std::this_thread::sleep_for(d);
+  }
+  return std::nullopt;
+}
+
+void MpiDriverBackend::exchange(int shuffle, int numReducePartitions) {
+  ByteBuffer msg;
+  msg.put(ControlKind::Exchange);
+  msg.put(int32_t(shuffle));
+  msg.put(int32_t(numReducePartitions));
+  for (int e = 0; e < numExecutors(); ++e) toExecutors_.send(e + 1, msg);
+}
+
+void MpiDriverBackend::endJob(bool ok) {
+  ByteBuffer msg;
+  msg.put(ControlKind::JobEnd);
+  msg.put(uint8_t(ok));
+  for (int e = 0; e < numExecutors(); ++e) toExecutors_.send(e + 1, msg);
+}
+
+}  // namespace kiln::sched

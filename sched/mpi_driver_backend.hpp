@@ -1,0 +1,31 @@
+// The driver's side of the executor ranks: tasks go out as messages, outcomes come back.
+#pragma once
+
+#include <vector>
+
+#include "../mpi/message_channel.hpp"
+#include "../mpi/polling.hpp"
+#include "executor_backend.hpp"
+
+namespace kiln::sched {
+
+// Executor e is MPI rank e + 1.
+class MpiDriverBackend final : public ExecutorBackend {
+ public:
+  MpiDriverBackend(MPI_Comm control, std::vector<int> executorCores);
+  int numExecutors() const override { return int(cores_.size()); }
+  int slots(int executor) const override { return cores_[size_t(executor)]; }
+  void launch(int executor, const std::vector<TaskDescriptor>& tasks) override;
+  std::optional<TaskOutcome> nextOutcome() override;
+  void exchange(int shuffle, int numReducePartitions) override;
+  // Tells every executor the job is over.
+  void endJob(bool ok);
+
+ private:
+  mpi::MessageChannel toExecutors_;
+  mpi::MessageChannel fromExecutors_;
+  std::vector<int> cores_;
+  mpi::Backoff backoff_;
+};
+
+}  // namespace kiln::sched

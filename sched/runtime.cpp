@@ -1,0 +1,150 @@
+#include "runtime.hpp"
+
+#include <iostream>
+#include <numeric>
+
+#include "../mpi/message_channel.hpp"
+#include "executor_service.hpp"
+#include "local_backend.hpp"
+#include "mpi_driver_backend.hpp"
+#include "task_runner.hpp"
+
+namespace kiln::sched {
+namespace {
+
+ByteBuffer encodeJobOutcome(const JobOutcome& o) {
+  ByteBuffer b;
+  b.put(uint8_t(o.ok));
+  b.putString(o.error);
+  b.put(uint64_t(o.results.size()));
+  for (const auto& r : o.results) {
+    b.putVarint(r.size());
+    b.append(r.data(), r.size());
+  }
+  return b;
+}
+
+JobOutcome decodeJobOutcome(const ByteBuffer& bytes) {
+  ByteReader r(bytes.span());
+  JobOutcome o;
+  o.ok = r.get<uint8_t>() != 0;
+  o.error = std::string(r.getString());
+  o.results.resize(r.get<uint64_t>());
+  for (auto& res : o.results) {
+    size_t n = r.getVarint();
+    res.append(r.take(n), n);
+  }
+  return o;
+}
+
+[[noreturn]] void fatal(int rank, const std::exception& e) {
+  std::cerr << "kiln: fatal error on rank " << rank << ": " << e.what() << std::endl;
+  mpi::Session::abortAll(1);
+}
+
+}  // namespace
+
+Runtime::Runtime(mpi::Session& session, RuntimeOptions options, std::ostream* log)
+    : session_(session),
+      options_(options),
+      log_(log),
+      scheduler_(options.maxTaskFailures, log) {
+  // Every rank learns every executor's core count (the driver schedules by it).
+  std::vector<int> all(size_t(session.size()));
+  int mine = options.executorCores;
+  MPI_Allgather(&mine, 1, MPI_INT, all.data(), 1, MPI_INT, session.control());
+  if (session.size() == 1)
+    executorCores_ = all;
+  else
+    executorCores_.assign(all.begin() + 1, all.end());
+}
+
+int Runtime::totalExecutorCores() const {
+  return std::accumulate(executorCores_.begin(), executorCores_.end(), 0);
+}
+
+void Runtime::unregisterShuffle(int shuffle) {
+  shuffles_.erase(shuffle);
+  store_.drop(shuffle);
+  scheduler_.forgetShuffle(shuffle);
+}
+
+ByteBuffer Runtime::runTask(const TaskDescriptor& task) {
+  if (task.kind == TaskKind::Result) return currentResultTask_(task.partition);
+  auto it = shuffles_.find(task.shuffle);
+  if (it == shuffles_.end())
+    throw Error("internal: shuffle " + std::to_string(task.shuffle) + " is not registered");
+  std::vector<ByteBuffer> buckets(size_t(it->second->numReducePartitions()));
+  it->second->runMapTask(task.partition, buckets);
+  store_.putMapOutput(task.shuffle, task.partition, std::move(buckets));
+  return {};
+}
+
+JobOutcome Runtime::driveJob(int64_t job, const LineageNode& rdd,
+                             const std::vector<int>& partitions, const JobHooks& hooks,
+                             ExecutorBackend& backend,
+                             const std::function<void(const std::function<void()>&)>& around) {
+  JobOutcome out;
+  try {
+    if (hooks.prepare) hooks.prepare();
+    around([&] { out = scheduler_.runJob(job, rdd, partitions, backend); });
+    if (out.ok && hooks.commit) hooks.commit();
+  } catch (const std::exception& e) {
+    out.ok = false;
+    out.error = e.what();
+  }
+  if (!out.ok && hooks.abort) {
+    try {
+      hooks.abort();
+    } catch (const std::exception&) {
+    }
+  }
+  return out;
+}
+
+std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vector<int>& partitions,
+                                        ResultTask resultTask, const JobHooks& hooks) {
+  const int64_t job = nextJob_++;
+  currentResultTask_ = std::move(resultTask);
+  JobOutcome out;
+  if (localMode()) {
+    TaskRunner runner(options_.executorCores, 0, [this](const auto& t) { return runTask(t); });
+    LocalBackend backend(runner, store_, options_.executorCores);
+    out = driveJob(job, rdd, partitions, hooks, backend, [&](const std::function<void()>& body) {
+      runner.runWith([&] {
+        body();
+        runner.cancel();  // stragglers of a failed job stop early
+      });
+    });
+  } else if (isDriver()) {
+    ByteBuffer payload;
+    try {
+      MpiDriverBackend backend(session_.control(), executorCores_);
+      out = driveJob(job, rdd, partitions, hooks, backend,
+                     [](const std::function<void()>& body) { body(); });
+      backend.endJob(out.ok);
+      payload = encodeJobOutcome(out);
+      mpi::broadcastBytes(session_.control(), 0, payload);
+    } catch (const std::exception& e) {
+      fatal(0, e);
+    }
+  } else {
+    ByteBuffer payload;
+    try {
+      TaskRunner runner(options_.executorCores, session_.rank() - 1,
+                        [this](const auto& t) { return runTask(t); });
+      ExecutorChannels ch{session_.control(), session_.executors(),
+                          options_.maxExchangeRoundBytes};
+      serveJob(job, runner, store_, ch);
+      mpi::broadcastBytes(session_.control(), 0, payload);
+      out = decodeJobOutcome(payload);
+    } catch (const std::exception& e) {
+      fatal(session_.rank(), e);
+    }
+  }
+  currentResultTask_ = nullptr;
+  if (!out.ok) throw JobFailed(out.error);
+  return std::move(out.results);
+}
+
+}  // namespace kiln::sched

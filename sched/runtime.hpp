@@ -1,0 +1,75 @@
+// Runs jobs: the one entry point from the typed RDD code into scheduling and execution.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "../mpi/session.hpp"
+#include "dag_scheduler.hpp"
+#include "lineage.hpp"
+#include "shuffle_store.hpp"
+
+namespace kiln::sched {
+
+struct RuntimeOptions {
+  int executorCores = 1;           // task threads on this rank (when it runs tasks)
+  int maxTaskFailures = 4;         // attempts per task before the job fails
+  uint64_t maxExchangeRoundBytes = uint64_t(1) << 30;
+  int defaultParallelism = 0;      // kiln.default.parallelism when the user set it, else 0
+};
+
+// Driver-side steps around a job; an exception from any of them fails the job on every rank.
+struct JobHooks {
+  std::function<void()> prepare;  // before any task runs (e.g. create the output directory)
+  std::function<void()> commit;   // after every task succeeded
+  std::function<void()> abort;    // after a failure
+};
+
+class Runtime {
+ public:
+  Runtime(mpi::Session& session, RuntimeOptions options, std::ostream* log);
+
+  bool isDriver() const { return session_.rank() == 0; }
+  bool localMode() const { return session_.size() == 1; }
+  int numExecutors() const { return int(executorCores_.size()); }
+  int totalExecutorCores() const;
+  const RuntimeOptions& options() const { return options_; }
+
+  // Ids are handed out in program order, the same on every rank.
+  int newRddId() { return nextRddId_++; }
+  int newShuffleId() { return nextShuffleId_++; }
+  void registerShuffle(const ShuffleDependency& dep) { shuffles_[dep.shuffleId()] = &dep; }
+  void unregisterShuffle(int shuffle);
+  ShuffleStore& shuffleStore() { return store_; }
+
+  // Computes `resultTask(p)` for each requested partition of `rdd` on the executors, running
+  // the shuffle stages it needs first. Every rank calls it at the same point of the program and
+  // gets the same results, in request order. Throws kiln::JobFailed on every rank on failure.
+  using ResultTask = std::function<ByteBuffer(int partition)>;
+  std::vector<ByteBuffer> runJob(const LineageNode& rdd, const std::vector<int>& partitions,
+                                 ResultTask resultTask, const JobHooks& hooks = {});
+
+ private:
+  ByteBuffer runTask(const TaskDescriptor& task);
+  JobOutcome driveJob(int64_t job, const LineageNode& rdd, const std::vector<int>& partitions,
+                      const JobHooks& hooks, ExecutorBackend& backend,
+                      const std::function<void(const std::function<void()>&)>& around);
+
+  mpi::Session& session_;
+  RuntimeOptions options_;
+  std::ostream* log_;
+  std::vector<int> executorCores_;
+  DagScheduler scheduler_;
+  ShuffleStore store_;
+  std::unordered_map<int, const ShuffleDependency*> shuffles_;
+  ResultTask currentResultTask_;
+  int64_t nextJob_ = 0;
+  int nextRddId_ = 0;
+  int nextShuffleId_ = 0;
+};
+
+}  // namespace kiln::sched

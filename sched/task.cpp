@@ -1,0 +1,47 @@
+#include "task.hpp"
+
+namespace kiln::sched {
+
+void encodeTask(ByteBuffer& out, const TaskDescriptor& t) {
+  out.put(t.job);
+  out.put(t.stage);
+  out.put(t.kind);
+  out.put(t.shuffle);
+  out.put(t.index);
+  out.put(t.partition);
+  out.put(t.attempt);
+}
+
+TaskDescriptor decodeTask(ByteReader& in) {
+  TaskDescriptor t;
+  t.job = in.get<int64_t>();
+  t.stage = in.get<int>();
+  t.kind = in.get<TaskKind>();
+  t.shuffle = in.get<int>();
+  t.index = in.get<int>();
+  t.partition = in.get<int>();
+  t.attempt = in.get<int>();
+  return t;
+}
+
+void encodeOutcome(ByteBuffer& out, const TaskOutcome& o) {
+  encodeTask(out, o.task);
+  out.put(o.executor);
+  out.put(uint8_t(o.ok));
+  out.putString(o.error);
+  out.putVarint(o.result.size());
+  out.append(o.result.data(), o.result.size());
+}
+
+TaskOutcome decodeOutcome(ByteReader& in) {
+  TaskOutcome o;
+  o.task = decodeTask(in);
+  o.executor = in.get<int>();
+  o.ok = in.get<uint8_t>() != 0;
+  o.error = std::string(in.getString());
+  size_t n = in.getVarint();
+  o.result.append(in.take(n), n);
+  return o;
+}
+
+}  // namespace kiln::sched

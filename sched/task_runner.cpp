@@ -1,0 +1,93 @@
+#include "task_runner.hpp"
+
+#include <omp.h>
+
+#include "task_context.hpp"
+
+namespace kiln::sched {
+
+void TaskRunner::runWith(const std::function<void()>& control) {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = false;
+    queue_.clear();
+    outcomes_.clear();
+  }
+  cancelled_ = false;
+  omp_set_dynamic(0);
+  std::exception_ptr controlError;
+#pragma omp parallel num_threads(workers_ + 1)
+  {
+    if (omp_get_thread_num() == 0) {
+      try {
+        control();
+      } catch (...) {
+        controlError = std::current_exception();
+        cancelled_ = true;
+      }
+      {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        queue_.clear();
+      }
+      taskReady_.notify_all();
+    } else {
+      workerLoop();
+    }
+  }
+  if (controlError) std::rethrow_exception(controlError);
+}
+
+void TaskRunner::workerLoop() {
+  while (true) {
+    TaskDescriptor task;
+    {
+      std::unique_lock lock(mutex_);
+      taskReady_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      task = queue_.front();
+      queue_.pop_front();
+    }
+    TaskOutcome out;
+    out.task = task;
+    out.executor = executor_;
+    try {
+      TaskContext::Scope scope(task.stage, task.partition, task.attempt, &cancelled_);
+      out.result = run_(task);
+      out.ok = true;
+    } catch (const std::exception& e) {
+      out.error = e.what();
+    } catch (...) {
+      out.error = "unknown exception (not derived from std::exception)";
+    }
+    {
+      std::lock_guard lock(mutex_);
+      outcomes_.push_back(std::move(out));
+    }
+    outcomeReady_.notify_one();
+  }
+}
+
+void TaskRunner::submit(const std::vector<TaskDescriptor>& tasks) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.insert(queue_.end(), tasks.begin(), tasks.end());
+  }
+  taskReady_.notify_all();
+}
+
+std::optional<TaskOutcome> TaskRunner::nextOutcome(std::chrono::microseconds timeout) {
+  std::unique_lock lock(mutex_);
+  if (!outcomeReady_.wait_for(lock, timeout, [&] { return !outcomes_.empty(); })) return std::nullopt;
+  TaskOutcome o = std::move(outcomes_.front());
+  outcomes_.pop_front();
+  return o;
+}
+
+void TaskRunner::cancel() {
+  cancelled_ = true;
+  std::lock_guard lock(mutex_);
+  queue_.clear();
+}
+
+}  // namespace kiln::sched

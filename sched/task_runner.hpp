@@ -1,0 +1,51 @@
+// Runs tasks on an executor's cores: OpenMP threads take tasks from a queue, one at a time.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "task.hpp"
+
+namespace kiln::sched {
+
+class TaskRunner {
+ public:
+  // Computes a task's serialized result; throws to fail it.
+  using RunTask = std::function<ByteBuffer(const TaskDescriptor&)>;
+
+  TaskRunner(int workers, int executorIndex, RunTask run)
+      : workers_(workers), executor_(executorIndex), run_(std::move(run)) {}
+
+  // Runs `control` on the calling thread while `workers` other OpenMP threads execute submitted
+  // tasks. Returns when control has returned and the running tasks have finished; tasks still
+  // queued then are dropped.
+  void runWith(const std::function<void()>& control);
+
+  void submit(const std::vector<TaskDescriptor>& tasks);
+  // Waits up to `timeout` for a finished task.
+  std::optional<TaskOutcome> nextOutcome(std::chrono::microseconds timeout);
+  // Makes running tasks stop at their next block boundary and drops queued ones.
+  void cancel();
+
+ private:
+  void workerLoop();
+
+  int workers_;
+  int executor_;
+  RunTask run_;
+  std::mutex mutex_;
+  std::condition_variable taskReady_;
+  std::condition_variable outcomeReady_;
+  std::deque<TaskDescriptor> queue_;
+  std::deque<TaskOutcome> outcomes_;
+  bool stopping_ = false;
+  std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace kiln::sched
