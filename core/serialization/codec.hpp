@@ -75,6 +75,14 @@ T decode(ByteReader& in);
 
 namespace detail {
 
+// Reads a trivially copyable value, also one without a default constructor.
+template <class T>
+T readRaw(ByteReader& in) {
+  alignas(T) std::byte raw[sizeof(T)];
+  in.read(raw, sizeof(T));
+  return *std::launder(reinterpret_cast<T*>(raw));
+}
+
 template <class T>
 struct Codec {
   static void put(ByteBuffer& out, const T& v) {
@@ -87,10 +95,7 @@ struct Codec {
   }
   static T get(ByteReader& in) {
     if constexpr (std::is_trivially_copyable_v<T>) {
-      // Works for trivially copyable types without a default constructor too.
-      alignas(T) std::byte raw[sizeof(T)];
-      in.read(raw, sizeof(T));
-      return *std::launder(reinterpret_cast<T*>(raw));
+      return readRaw<T>(in);
     } else {
       T v{};
       boostLoad(in.getString(), v);
@@ -227,7 +232,10 @@ void encode(ByteBuffer& out, const T& v) {
 template <class T>
 T decode(ByteReader& in) {
   static_assert(Serializable<T>, KILN_SERIALIZABLE_MESSAGE);
-  return detail::Codec<T>::get(in);
+  if constexpr (detail::kMemcpyable<T>)
+    return detail::readRaw<T>(in);  // the same representation encode chose
+  else
+    return detail::Codec<T>::get(in);
 }
 
 }  // namespace kiln

@@ -1,0 +1,150 @@
+// Actions against sequential references, including empty RDDs and empty partitions.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <numeric>
+
+#include "test_support.hpp"
+
+namespace kiln::test {
+namespace {
+
+std::vector<long> randomLongs(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<long> v(n);
+  for (auto& x : v) x = long(rng() % 100000) - 50000;
+  return v;
+}
+
+TEST(Actions, CountCollectReduceFoldAggregate) {
+  auto sc = makeContext();
+  for (size_t n : {0, 1, 2, 7, 12345}) {
+    auto data = randomLongs(n, unsigned(n));
+    auto rdd = sc->parallelize(data, 8);  // empty partitions when n < 8
+    EXPECT_EQ(rdd.count(), long(n));
+    EXPECT_EQ(rdd.collect(), data);
+    long sum = std::accumulate(data.begin(), data.end(), 0L);
+    if (n > 0)
+      EXPECT_EQ(rdd.reduce(std::plus<>()), sum);
+    else
+      EXPECT_THROW(rdd.reduce(std::plus<>()), Error);
+    // The zero value counts once per partition and once for the merge (Spark's rule).
+    EXPECT_EQ(rdd.fold(1L, std::plus<>()), sum + 8 + 1);
+    auto [cnt, s] = rdd.aggregate(std::pair<long, long>(0, 0),
+                                  [](std::pair<long, long> a, long x) { return std::pair<long, long>(a.first + 1, a.second + x); },
+                                  [](std::pair<long, long> a, std::pair<long, long> b) {
+                                    return std::pair<long, long>(a.first + b.first, a.second + b.second);
+                                  });
+    EXPECT_EQ(cnt, long(n));
+    EXPECT_EQ(s, sum);
+  }
+}
+
+TEST(Actions, TakeFirstIsEmptyScanIncrementally) {
+  auto sc = makeContext();
+  auto data = randomLongs(1000, 4);
+  auto rdd = sc->parallelize(data, 10);
+  EXPECT_EQ(rdd.take(0), std::vector<long>{});
+  EXPECT_EQ(rdd.take(3), std::vector<long>(data.begin(), data.begin() + 3));
+  EXPECT_EQ(rdd.take(250), std::vector<long>(data.begin(), data.begin() + 250));
+  EXPECT_EQ(rdd.take(5000), data);
+  EXPECT_EQ(rdd.first(), data[0]);
+  EXPECT_FALSE(rdd.isEmpty());
+  // Records only in the last partition: take must keep scanning.
+  auto tail = sc->parallelize(std::vector<long>{1, 2}, 40).filter([](long x) { return x == 2; });
+  EXPECT_EQ(tail.take(5), std::vector<long>{2});
+  auto empty = sc->parallelize(std::vector<long>{}, 3);
+  EXPECT_TRUE(empty.isEmpty());
+  EXPECT_THROW(empty.first(), Error);
+  EXPECT_TRUE(empty.take(2).empty());
+}
+
+TEST(Actions, TopAndTakeOrdered) {
+  auto sc = makeContext();
+  // Spark: sc.parallelize([10, 4, 2, 12, 3]).top(1) == [12]; takeOrdered(3) == [2, 3, 4].
+  auto small = sc->parallelize(std::vector<int>{10, 4, 2, 12, 3}, 2);
+  EXPECT_EQ(small.top(1), std::vector<int>{12});
+  EXPECT_EQ(small.takeOrdered(3), (std::vector<int>{2, 3, 4}));
+  EXPECT_EQ(small.takeOrdered(3, std::greater<>()), (std::vector<int>{12, 10, 4}));
+  auto data = randomLongs(5000, 5);
+  auto rdd = sc->parallelize(data, 7);
+  auto asc = sorted(data);
+  EXPECT_EQ(rdd.takeOrdered(20), std::vector<long>(asc.begin(), asc.begin() + 20));
+  EXPECT_EQ(rdd.top(20), std::vector<long>(asc.rbegin(), asc.rbegin() + 20));
+  EXPECT_EQ(rdd.top(100000).size(), data.size());
+  EXPECT_TRUE(sc->parallelize(std::vector<long>{}, 2).top(3).empty());
+}
+
+TEST(Actions, CountByKeyCountByValueCollectAsMap) {
+  auto sc = makeContext();
+  auto data = skewedPairs(10000, 100, 6);
+  std::map<int, long> byKey;
+  for (auto& [k, v] : data) byKey[k]++;
+  auto cbk = sc->parallelize(data, 5).countByKey();
+  EXPECT_EQ((std::map<int, long>(cbk.begin(), cbk.end())), byKey);
+  auto cbv = sc->parallelize(std::vector<std::string>{"a", "b", "a", "c", "a"}, 3).countByValue();
+  EXPECT_EQ((std::map<std::string, long>(cbv.begin(), cbv.end())),
+            (std::map<std::string, long>{{"a", 3}, {"b", 1}, {"c", 1}}));
+  // Duplicate keys: the last record in partition order wins.
+  auto m = sc->parallelize(std::vector<std::pair<int, int>>{{1, 2}, {3, 4}, {1, 5}}, 2).collectAsMap();
+  EXPECT_EQ(m.size(), 2u);
+  EXPECT_EQ(m.at(1), 5);
+  EXPECT_EQ(m.at(3), 4);
+}
+
+TEST(Actions, ForeachAndForeachPartitionRunOnExecutors) {
+  auto sc = makeContext();
+  TempDir dir;
+  auto data = randomLongs(300, 8);
+  std::string d = dir.path();
+  // Each partition writes what it saw to its own file; the driver checks the union.
+  sc->parallelize(data, 6).foreachPartition([d](std::vector<long>& part) {
+    std::ofstream f(d + "/p" + std::to_string(TaskContext::get()->partitionId()));
+    for (long x : part) f << x << "\n";
+  });
+  sc->parallelize(data, 4).foreach([d](long x) {
+    std::ofstream f(d + "/e" + std::to_string(TaskContext::get()->partitionId()), std::ios::app);
+    f << x << "\n";
+  });
+  std::vector<long> seenP, seenE;
+  for (int p = 0; p < 6; ++p) {
+    std::ifstream f(d + "/p" + std::to_string(p));
+    for (long x; f >> x;) seenP.push_back(x);
+  }
+  for (int p = 0; p < 4; ++p) {
+    std::ifstream f(d + "/e" + std::to_string(p));
+    for (long x; f >> x;) seenE.push_back(x);
+  }
+  EXPECT_EQ(seenP, data);
+  EXPECT_EQ(seenE, data);
+}
+
+TEST(Actions, SaveAsTextFileWritesSparkLayout) {
+  auto sc = makeContext();
+  TempDir dir;
+  auto out = dir.path("out");
+  sc->parallelize(std::vector<std::pair<std::string, long>>{{"x", 1}, {"y", 22}, {"z", -3}}, 4)
+      .saveAsTextFile(out);
+  EXPECT_EQ(readFile(out + "/_SUCCESS"), "");
+  std::string all;
+  for (int p = 0; p < 4; ++p) {
+    char name[32];
+    std::snprintf(name, sizeof name, "/part-%05d", p);
+    ASSERT_TRUE(std::filesystem::exists(out + name)) << name;
+    all += readFile(out + name);
+  }
+  EXPECT_EQ(all, "x\t1\ny\t22\nz\t-3\n");
+  EXPECT_FALSE(std::filesystem::exists(out + "/_temporary"));
+  // Spark refuses to overwrite: the job fails on every rank, naming the directory.
+  try {
+    sc->parallelize(std::vector<int>{1}).saveAsTextFile(out);
+    FAIL() << "expected a failure";
+  } catch (const JobFailed& e) {
+    EXPECT_NE(std::string(e.what()).find("already exists"), std::string::npos) << e.what();
+  }
+  sc->parallelize(std::vector<double>{0.5, -2}, 1).saveAsTextFile(dir.path("d"));
+  EXPECT_EQ(readFile(dir.path("d") + "/part-00000"), "0.5\n-2\n");
+}
+
+}  // namespace
+}  // namespace kiln::test

@@ -1,0 +1,108 @@
+// io/: text splits own every line exactly once, for every split size.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+
+#include "../io/line_reader.hpp"
+#include "../io/text_splits.hpp"
+#include "test_support.hpp"
+
+namespace kiln::test {
+namespace {
+
+// What the lines of a text are, written independently of the reader: split at '\n', drop a
+// trailing '\r', and no empty last line after a final newline.
+std::vector<std::string> referenceLines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    size_t end = nl == std::string::npos ? text.size() : nl;
+    std::string line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  return lines;
+}
+
+std::vector<std::string> readAllSplits(const std::string& path, uint64_t splitBytes) {
+  std::vector<std::string> lines;
+  for (const auto& s : io::computeSplits({path}, 1, splitBytes))
+    io::readSplitLines(s, [&](std::string_view l) {
+      lines.emplace_back(l);
+      return true;
+    });
+  return lines;
+}
+
+TEST(TextSplits, EveryLineOnceForEverySplitSize) {
+  TempDir dir;
+  std::vector<std::string> texts = {
+      "",
+      "\n",
+      "\n\n\n",
+      "one line no newline",
+      "a\nb\nc\n",
+      "a\r\nb\r\n\r\nlast",
+      "x\n\nyy\n\n\nzzz\n",
+  };
+  std::mt19937 rng(7);
+  for (int t = 0; t < 5; ++t) {
+    std::string s;
+    int n = int(rng() % 40);
+    for (int i = 0; i < n; ++i) {
+      s.append(rng() % 7, char('a' + rng() % 26));
+      s += (rng() % 5 == 0) ? "\r\n" : "\n";
+    }
+    if (rng() % 2) s += "tail";
+    texts.push_back(s);
+  }
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  for (size_t t = 0; t < texts.size(); ++t) {
+    std::string path = dir.path("t" + std::to_string(t) + "_" + std::to_string(rank));
+    std::ofstream(path, std::ios::binary) << texts[t];
+    auto expected = referenceLines(texts[t]);
+    for (uint64_t split = 1; split <= texts[t].size() + 2; ++split)
+      ASSERT_EQ(readAllSplits(path, split), expected) << "text " << t << ", split size " << split;
+  }
+}
+
+TEST(TextSplits, HadoopSizing) {
+  TempDir dir;
+  writeFileOnDriver(dir.path("f"), std::string(1000, 'x'));
+  auto splits = io::computeSplits({dir.path("f")}, 3, 1 << 20);
+  ASSERT_EQ(splits.size(), 3u);  // goal 333: 333, 333, 334 (the last absorbs the remainder)
+  EXPECT_EQ(splits[0].length, 333u);
+  EXPECT_EQ(splits[2].start + splits[2].length, 1000u);
+  // The block size caps a split; the 10 % slop merges a small tail.
+  writeFileOnDriver(dir.path("g"), std::string(1010, 'x'));
+  auto capped = io::computeSplits({dir.path("g")}, 1, 100);
+  EXPECT_EQ(capped.size(), 10u);  // nine of 100, then 110 (not 100 + a 10-byte sliver)
+  EXPECT_EQ(capped.back().length, 110u);
+  writeFileOnDriver(dir.path("empty"), "");
+  EXPECT_EQ(io::computeSplits({dir.path("empty")}, 2, 1 << 20).size(), 1u);
+}
+
+TEST(TextSplits, ListsDirectoriesAndGlobsSortedSkippingHidden) {
+  TempDir dir;
+  writeFileOnDriver(dir.path("b.txt"), "b");
+  writeFileOnDriver(dir.path("a.txt"), "a");
+  writeFileOnDriver(dir.path("_SUCCESS"), "");
+  writeFileOnDriver(dir.path(".hidden"), "h");
+  EXPECT_EQ(io::listInputFiles(dir.path()),
+            (std::vector<std::string>{dir.path("a.txt"), dir.path("b.txt")}));
+  EXPECT_EQ(io::listInputFiles(dir.path("b*")), (std::vector<std::string>{dir.path("b.txt")}));
+  try {
+    io::listInputFiles(dir.path("missing"));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(dir.path("missing")), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace kiln::test

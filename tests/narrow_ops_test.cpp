@@ -1,0 +1,153 @@
+// Sources and narrow transformations against sequential references.
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+#include "test_support.hpp"
+
+namespace kiln::test {
+namespace {
+
+std::vector<int> randomInts(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<int> v(n);
+  for (auto& x : v) x = int(rng() % 2001) - 1000;
+  return v;
+}
+
+TEST(Sources, ParallelizeSlicesAsSpark) {
+  auto sc = makeContext();
+  // Spark: sc.parallelize(1 to 5, 3).glom().collect() == [[1], [2, 3], [4, 5]]
+  auto parts = sc->parallelize(std::vector<int>{1, 2, 3, 4, 5}, 3).glom().collect();
+  EXPECT_EQ(parts, (std::vector<std::vector<int>>{{1}, {2, 3}, {4, 5}}));
+  // More slices than elements: empty partitions, order kept (slice i starts at i*len/n).
+  auto sparse = sc->parallelize(std::vector<int>{7, 8}, 5).glom().collect();
+  EXPECT_EQ(sparse, (std::vector<std::vector<int>>{{}, {}, {7}, {}, {8}}));
+  EXPECT_EQ(sc->parallelize(std::vector<int>{}, 4).count(), 0);
+  EXPECT_EQ(sc->parallelize(std::vector<int>{1, 2, 3}).getNumPartitions(), sc->defaultParallelism());
+  EXPECT_THROW(sc->parallelize(std::vector<int>{1}, -1), Error);
+}
+
+TEST(Sources, RangeAsSpark) {
+  auto sc = makeContext();
+  EXPECT_EQ(sc->range(0, 10, 3, 2).collect(), (std::vector<long>{0, 3, 6, 9}));
+  EXPECT_EQ(sc->range(10, 0, -4, 3).collect(), (std::vector<long>{10, 6, 2}));
+  EXPECT_EQ(sc->range(5, 5).count(), 0);
+  EXPECT_EQ(sc->range(0, 1000000, 1, 7).count(), 1000000);
+  EXPECT_EQ(sc->range(0, 5, 1, 2).glom().collect(), (std::vector<std::vector<long>>{{0, 1}, {2, 3, 4}}));
+  EXPECT_THROW(sc->range(0, 5, 0), Error);
+}
+
+TEST(NarrowOps, MapFilterFlatMapFusedChain) {
+  auto sc = makeContext();
+  for (size_t n : {0, 1, 5, 10007}) {
+    auto data = randomInts(n, unsigned(n));
+    std::vector<std::string> expected;
+    for (int x : data)
+      if (x % 3 != 0)
+        for (int k = 0; k < (x & 3); ++k) expected.push_back(std::to_string(x * 2) + "#" + std::to_string(k));
+    auto got = sc->parallelize(data, 7)
+                   .filter([](int x) { return x % 3 != 0; })
+                   .map([](int x) { return std::pair<int, int>(x * 2, x & 3); })
+                   .flatMap([](const std::pair<int, int>& p) {
+                     std::vector<std::string> out;
+                     for (int k = 0; k < p.second; ++k) out.push_back(std::to_string(p.first) + "#" + std::to_string(k));
+                     return out;
+                   })
+                   .collect();
+    EXPECT_EQ(got, expected) << "n=" << n;  // narrow ops keep partition-then-position order
+  }
+}
+
+TEST(NarrowOps, MapPartitionsWithIndexSeesEachPartition) {
+  auto sc = makeContext();
+  auto data = randomInts(1000, 3);
+  auto got = sc->parallelize(data, 9)
+                 .mapPartitionsWithIndex([](int index, std::vector<int>& part) {
+                   long sum = std::accumulate(part.begin(), part.end(), 0L);
+                   return std::vector<std::pair<int, long>>{{index, sum}};
+                 })
+                 .collect();
+  ASSERT_EQ(got.size(), 9u);
+  for (int i = 0; i < 9; ++i) {
+    size_t b = size_t(i) * 1000 / 9, e = size_t(i + 1) * 1000 / 9;
+    EXPECT_EQ(got[size_t(i)], (std::pair<int, long>(i, std::accumulate(data.begin() + long(b), data.begin() + long(e), 0L))));
+  }
+  auto sizes = sc->parallelize(data, 4)
+                   .mapPartitions([](std::vector<int>& part) { return std::vector<size_t>{part.size()}; })
+                   .collect();
+  EXPECT_EQ(sizes, (std::vector<size_t>{250, 250, 250, 250}));
+}
+
+TEST(NarrowOps, PairValueOpsAndKeyBy) {
+  auto sc = makeContext();
+  auto pairs = sc->parallelize(std::vector<std::pair<std::string, int>>{{"a", 1}, {"b", 2}, {"a", 3}}, 2);
+  EXPECT_EQ(pairs.mapValues([](int v) { return v * 10; }).collect(),
+            (std::vector<std::pair<std::string, int>>{{"a", 10}, {"b", 20}, {"a", 30}}));
+  EXPECT_EQ(pairs.flatMapValues([](int v) { return std::vector<int>(size_t(v - 1), v); }).collect(),
+            (std::vector<std::pair<std::string, int>>{{"b", 2}, {"a", 3}, {"a", 3}}));
+  EXPECT_EQ(pairs.keys().collect(), (std::vector<std::string>{"a", "b", "a"}));
+  EXPECT_EQ(pairs.values().collect(), (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(sc->parallelize(std::vector<int>{3, 4}, 2).keyBy([](int x) { return x % 2; }).collect(),
+            (std::vector<std::pair<int, int>>{{1, 3}, {0, 4}}));
+}
+
+TEST(NarrowOps, UnionKeepsPartitionsInOrder) {
+  auto sc = makeContext();
+  auto a = sc->parallelize(std::vector<int>{1, 2, 3}, 2);
+  auto b = sc->parallelize(std::vector<int>{4, 5}, 3);
+  auto u = a.union_(b);
+  EXPECT_EQ(u.getNumPartitions(), 5);
+  EXPECT_EQ(u.collect(), (std::vector<int>{1, 2, 3, 4, 5}));
+  auto three = sc->union_(std::vector<RDD<int>>{a, b, a});
+  EXPECT_EQ(three.collect(), (std::vector<int>{1, 2, 3, 4, 5, 1, 2, 3}));
+  // Union of shuffled RDDs: partitions stay where their shuffle put them.
+  auto r1 = a.map([](int x) { return std::pair<int, int>(x % 2, x); }).reduceByKey(std::plus<>());
+  auto r2 = b.map([](int x) { return std::pair<int, int>(x % 2, x); }).reduceByKey(std::plus<>());
+  EXPECT_EQ(sorted(r1.union_(r2).collect()), (std::vector<std::pair<int, int>>{{0, 2}, {0, 4}, {1, 4}, {1, 5}}));
+}
+
+TEST(TextFile, LinesOfFilesDirectoriesAndGlobs) {
+  auto sc = makeContext({{"kiln.files.maxPartitionBytes", "7"}});
+  TempDir dir;
+  writeFileOnDriver(dir.path("a.txt"), "alpha beta\r\n\ngamma\nlong line crossing splits\nz");
+  writeFileOnDriver(dir.path("b.txt"), "b1\nb2\n");
+  writeFileOnDriver(dir.path("empty.txt"), "");
+  auto a = sc->textFile(dir.path("a.txt"));
+  EXPECT_GT(a.getNumPartitions(), 4);
+  std::vector<std::string> aLines{"alpha beta", "", "gamma", "long line crossing splits", "z"};
+  EXPECT_EQ(a.collect(), aLines);
+  std::vector<std::string> all = aLines;
+  all.insert(all.end(), {"b1", "b2"});
+  EXPECT_EQ(sc->textFile(dir.path()).collect(), all);
+  EXPECT_EQ(sc->textFile(dir.path("*.txt")).collect(), all);
+  EXPECT_EQ(sc->textFile(dir.path("empty.txt")).count(), 0);
+  try {
+    sc->textFile(dir.path("nope.txt"));
+    FAIL() << "expected an error for a missing input";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("nope.txt"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TextFile, ManyPartitionsMatchSequentialRead) {
+  auto sc = makeContext({{"kiln.files.maxPartitionBytes", "1k"}});
+  TempDir dir;
+  std::mt19937 rng(11);
+  std::string text;
+  std::vector<std::string> lines;
+  for (int i = 0; i < 5000; ++i) {
+    std::string l(rng() % 40, 'a');
+    for (auto& c : l) c = char('a' + rng() % 26);
+    lines.push_back(l);
+    text += l + "\n";
+  }
+  writeFileOnDriver(dir.path("big.txt"), text);
+  auto rdd = sc->textFile(dir.path("big.txt"), 3);
+  EXPECT_GE(rdd.getNumPartitions(), int(text.size() / 1024));
+  EXPECT_EQ(rdd.collect(), lines);
+  EXPECT_EQ(rdd.count(), 5000);
+}
+
+}  // namespace
+}  // namespace kiln::test

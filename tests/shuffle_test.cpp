@@ -1,0 +1,170 @@
+// Shuffle operations against sequential references: random and skewed keys, empty inputs,
+// more partitions than records, and all-to-all exchanges split into many rounds.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "test_support.hpp"
+
+namespace kiln::test {
+namespace {
+
+using KV = std::pair<int, long>;
+
+std::map<int, long> referenceSums(const std::vector<KV>& data) {
+  std::map<int, long> m;
+  for (auto& [k, v] : data) m[k] += v;
+  return m;
+}
+
+template <class Pairs>
+std::map<int, long> asMap(const Pairs& got) {
+  std::map<int, long> m;
+  for (auto& [k, v] : got) {
+    EXPECT_EQ(m.count(k), 0u) << "key " << k << " appears twice";
+    m[k] = v;
+  }
+  return m;
+}
+
+TEST(Shuffle, ReduceByKeyAsSpark) {
+  auto sc = makeContext();
+  auto rdd = sc->parallelize(std::vector<std::pair<std::string, int>>{{"a", 1}, {"b", 1}, {"a", 1}});
+  EXPECT_EQ(sorted(rdd.reduceByKey(std::plus<>()).collect()),
+            (std::vector<std::pair<std::string, int>>{{"a", 2}, {"b", 1}}));
+}
+
+TEST(Shuffle, ReduceByKeyRandomSkewedEmpty) {
+  auto sc = makeContext();
+  for (size_t n : {0, 1, 3, 50000}) {
+    auto data = skewedPairs(n, 1000, unsigned(n) + 1);
+    for (int parts : {1, 4, 13}) {
+      auto got = sc->parallelize(data, 5).reduceByKey(std::plus<>(), parts);
+      EXPECT_EQ(got.getNumPartitions(), parts);
+      EXPECT_EQ(asMap(got.collect()), referenceSums(data)) << "n=" << n << " parts=" << parts;
+    }
+  }
+}
+
+TEST(Shuffle, HashPartitionPlacesKeys) {
+  auto sc = makeContext();
+  auto data = skewedPairs(2000, 50, 9);
+  auto parts = sc->parallelize(data, 3).partitionBy(7).glom().collect();
+  ASSERT_EQ(parts.size(), 7u);
+  size_t total = 0;
+  for (size_t p = 0; p < parts.size(); ++p)
+    for (auto& [k, v] : parts[p]) {
+      EXPECT_EQ(size_t(hashPartition(Hash<int>{}(k), 7)), p);
+      ++total;
+    }
+  EXPECT_EQ(total, data.size());
+  EXPECT_THROW(sc->parallelize(data).partitionBy(0), Error);
+}
+
+TEST(Shuffle, GroupByKeyKeepsEveryValueInMapPartitionOrder) {
+  auto sc = makeContext();
+  auto data = skewedPairs(20000, 300, 5);
+  std::map<int, std::vector<long>> expected;
+  for (auto& [k, v] : data) expected[k].push_back(v);
+  auto got = sc->parallelize(data, 6).groupByKey(5).collect();
+  std::map<int, std::vector<long>> m(got.begin(), got.end());
+  EXPECT_EQ(m.size(), got.size());
+  // Segments are merged in map-partition order, so each group keeps the input order.
+  EXPECT_EQ(m, expected);
+}
+
+TEST(Shuffle, AggregateCombineFoldByKey) {
+  auto sc = makeContext();
+  auto data = skewedPairs(30000, 200, 8);
+  auto rdd = sc->parallelize(data, 4);
+  // aggregateByKey to (count, sum).
+  using CS = std::pair<long, long>;
+  auto agg = rdd.aggregateByKey(CS{0, 0}, [](CS a, long v) { return CS{a.first + 1, a.second + v}; },
+                                [](CS a, CS b) { return CS{a.first + b.first, a.second + b.second}; })
+                 .collect();
+  std::map<int, CS> expected;
+  for (auto& [k, v] : data) {
+    expected[k].first++;
+    expected[k].second += v;
+  }
+  EXPECT_EQ((std::map<int, CS>(agg.begin(), agg.end())), expected);
+  // combineByKey to max, without map-side combine as well.
+  for (bool mapSide : {true, false}) {
+    auto mx = rdd.combineByKey([](long v) { return v; }, [](long c, long v) { return std::max(c, v); },
+                               [](long a, long b) { return std::max(a, b); }, 3, mapSide)
+                  .collect();
+    std::map<int, long> em;
+    for (auto& [k, v] : data) em[k] = em.count(k) ? std::max(em[k], v) : v;
+    EXPECT_EQ(asMap(mx), em);
+  }
+  // foldByKey: Spark applies the zero value once per key in every map partition.
+  auto small = std::vector<KV>{{1, 5}, {2, 1}, {1, 2}, {1, 1}};  // partitions: {1,5}{2,1} | {1,2}{1,1}
+  auto folded = sc->parallelize(small, 2).foldByKey(100, std::plus<>()).collect();
+  EXPECT_EQ(asMap(folded), (std::map<int, long>{{1, 5 + 2 + 1 + 200}, {2, 101}}));
+}
+
+TEST(Shuffle, RepartitionSpreadsEvenly) {
+  auto sc = makeContext();
+  auto data = std::vector<int>(10000);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = int(i);
+  auto parts = sc->parallelize(data, 3).repartition(8).glom().collect();
+  ASSERT_EQ(parts.size(), 8u);
+  std::vector<int> all;
+  for (auto& p : parts) {
+    EXPECT_NEAR(double(p.size()), 10000.0 / 8, 10);
+    all.insert(all.end(), p.begin(), p.end());
+  }
+  EXPECT_EQ(sorted(all), data);
+  EXPECT_EQ(sc->parallelize(std::vector<int>{}, 2).repartition(3).count(), 0);
+}
+
+TEST(Shuffle, StringKeysAcrossChainedShuffles) {
+  auto sc = makeContext();
+  std::vector<std::string> words;
+  std::mt19937 rng(3);
+  for (int i = 0; i < 20000; ++i) words.push_back("w" + std::to_string(rng() % 500) + std::string(rng() % 20, 'x'));
+  std::map<std::string, long> counts;
+  for (auto& w : words) counts[w]++;
+  std::map<long, long> countOfCounts;
+  for (auto& [w, c] : counts) countOfCounts[c]++;
+  auto wc = sc->parallelize(words, 6).map([](const std::string& w) { return std::pair<std::string, long>(w, 1); })
+                .reduceByKey(std::plus<>(), 4);
+  auto got = wc.collect();
+  EXPECT_EQ((std::map<std::string, long>(got.begin(), got.end())), counts);
+  // A second shuffle on the first one's output, and the first one reused by another job.
+  auto cc = wc.map([](const std::pair<std::string, long>& p) { return std::pair<long, long>(p.second, 1); })
+                .reduceByKey(std::plus<>(), 3)
+                .collect();
+  EXPECT_EQ((std::map<long, long>(cc.begin(), cc.end())), countOfCounts);
+  EXPECT_EQ(wc.count(), long(counts.size()));
+}
+
+TEST(Shuffle, ExchangeInManySmallRounds) {
+  // A 64-byte round limit forces the multi-round all-to-all path (as a >2 GiB exchange would).
+  auto sc = makeContext({{"kiln.shuffle.maxExchangeRoundBytes", "64"}});
+  auto data = skewedPairs(5000, 400, 12);
+  auto got = sc->parallelize(data, 5).reduceByKey(std::plus<>(), 6).collect();
+  EXPECT_EQ(asMap(got), referenceSums(data));
+  auto grouped = sc->parallelize(data, 5).groupByKey(2).mapValues([](const std::vector<long>& v) { return long(v.size()); }).collect();
+  std::map<int, long> sizes;
+  for (auto& [k, v] : data) sizes[k]++;
+  EXPECT_EQ(asMap(grouped), sizes);
+}
+
+TEST(Shuffle, MorePartitionsThanKeys) {
+  auto sc = makeContext();
+  auto got = sc->parallelize(std::vector<KV>{{1, 1}, {1, 2}}, 3).reduceByKey(std::plus<>(), 50);
+  EXPECT_EQ(got.getNumPartitions(), 50);
+  EXPECT_EQ(got.collect(), (std::vector<KV>{{1, 3}}));
+}
+
+TEST(Shuffle, DefaultPartitionCount) {
+  auto sc = makeContext();
+  auto rdd = sc->parallelize(std::vector<KV>{{1, 1}}, 7);
+  EXPECT_EQ(rdd.reduceByKey(std::plus<>()).getNumPartitions(), 7);  // the parent's
+  auto sc2 = makeContext({{"kiln.default.parallelism", "3"}});
+  EXPECT_EQ(sc2->parallelize(std::vector<KV>{{1, 1}}, 7).groupByKey().getNumPartitions(), 3);
+}
+
+}  // namespace
+}  // namespace kiln::test
