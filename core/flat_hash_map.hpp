@@ -2,7 +2,9 @@
 // (insertion order, so results are deterministic), an open-addressing index of positions.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -34,6 +36,34 @@ class FlatHashMap {
       }
       Entry& e = entries_[pos];
       if (e.hash == h && e.kv.first == key) return {&e, false};
+    }
+  }
+
+  // Adds a block of (key, x) records: a new key's value is create(std::move(x)), a present
+  // one's becomes merge(std::move(value), std::move(x)). Keys are moved from. The block is
+  // hashed first and its index slots, then entries, prefetched: the lookups that follow find
+  // their cache lines already arriving instead of stalling on each miss in turn.
+  template <class X, class Create, class Merge>
+  void upsertBlock(std::span<std::pair<K, X>> block, Create&& create, Merge&& merge) {
+    constexpr size_t kChunk = 256;
+    size_t hashes[kChunk];
+    for (size_t base = 0; base < block.size(); base += kChunk) {
+      size_t n = std::min(kChunk, block.size() - base);
+      auto* recs = block.data() + base;
+      for (size_t i = 0; i < n; ++i) {
+        hashes[i] = Hash<K>{}(recs[i].first);
+        if (!index_.empty()) __builtin_prefetch(&index_[slotOf(hashes[i])]);
+      }
+      if (!index_.empty())
+        for (size_t i = 0; i < n; ++i) {
+          uint32_t pos = index_[slotOf(hashes[i])];
+          if (pos != kEmpty) __builtin_prefetch(&entries_[pos]);
+        }
+      for (size_t i = 0; i < n; ++i) {
+        auto& [k, x] = recs[i];
+        auto [e, inserted] = findOrInsert(std::move(k), hashes[i], [&] { return V(create(std::move(x))); });
+        if (!inserted) e->kv.second = merge(std::move(e->kv.second), std::move(x));
+      }
     }
   }
 

@@ -39,12 +39,7 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
       if (mapSideCombine_) {
         FlatHashMap<K, C> combined;
         auto sink = makeSink<std::pair<K, V>>([&](std::span<std::pair<K, V>> block) {
-          for (auto& [k, v] : block) {
-            auto [e, inserted] = combined.findOrInsert(std::move(k), Hash<K>{}(k), [&] {
-              return C(agg_.createCombiner(std::move(v)));
-            });
-            if (!inserted) e->kv.second = agg_.mergeValue(std::move(e->kv.second), std::move(v));
-          }
+          combined.upsertBlock(block, agg_.createCombiner, agg_.mergeValue);
         });
         parent_->compute(partition, sink);
         for (auto& e : combined.entries()) encode(buckets[size_t(hashPartition(e.hash, r))], e.kv);

@@ -39,25 +39,33 @@ class ShuffledNode final : public Node<std::pair<K, C>> {
     } else {
       const Agg& agg = dep_->aggregator();
       FlatHashMap<K, C> merged;
-      for (const auto& seg : segments) {
-        TaskContext::checkCancelled();
-        ByteReader in(seg.bytes);
-        while (!in.atEnd()) {
-          if (dep_->mapSideCombine()) {
-            auto kc = decode<std::pair<K, C>>(in);
-            auto [e, inserted] = merged.findOrInsert(std::move(kc.first), Hash<K>{}(kc.first),
-                                                     [&] { return std::move(kc.second); });
-            if (!inserted)
-              e->kv.second = agg.mergeCombiners(std::move(e->kv.second), std::move(kc.second));
-          } else {
-            auto kv = decode<std::pair<K, V>>(in);
-            auto [e, inserted] = merged.findOrInsert(std::move(kv.first), Hash<K>{}(kv.first), [&] {
-              return C(agg.createCombiner(std::move(kv.second)));
-            });
-            if (!inserted) e->kv.second = agg.mergeValue(std::move(e->kv.second), std::move(kv.second));
+      // Records arrive as (K, C) after a map-side combine, else as (K, V); decode a block, then
+      // merge it into the table in one batch.
+      auto mergeAll = [&](auto recordType) {
+        using R = typename decltype(recordType)::type;
+        std::vector<R> block;
+        block.reserve(kBlockRecords);
+        auto flush = [&] {
+          if constexpr (std::is_same_v<R, std::pair<K, C>>)
+            merged.upsertBlock(std::span<R>(block), [](C&& c) { return std::move(c); }, agg.mergeCombiners);
+          else
+            merged.upsertBlock(std::span<R>(block), agg.createCombiner, agg.mergeValue);
+          block.clear();
+        };
+        for (const auto& seg : segments) {
+          TaskContext::checkCancelled();
+          ByteReader in(seg.bytes);
+          while (!in.atEnd()) {
+            block.push_back(decode<R>(in));
+            if (block.size() == kBlockRecords) flush();
           }
         }
-      }
+        flush();
+      };
+      if (dep_->mapSideCombine())
+        mergeAll(std::type_identity<std::pair<K, C>>());
+      else
+        mergeAll(std::type_identity<std::pair<K, V>>());
       for (auto& e : merged.entries()) builder.add(std::move(e.kv));
     }
     builder.flush();

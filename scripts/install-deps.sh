@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what Kiln needs to build, test and benchmark, from Debian 12's packages.
+set -euo pipefail
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends \
+  g++ cmake make pkg-config ca-certificates \
+  libopenmpi-dev openmpi-bin \
+  libhdf5-openmpi-dev hdf5-tools \
+  libhwloc-dev hwloc \
+  libboost-serialization-dev \
+  libgtest-dev \
+  python3-h5py python3-numpy
