@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <new>
 #include <span>
 #include <vector>
 
@@ -35,24 +37,43 @@ FunctionSink<T, F> makeSink(F f) {
 }
 
 // Collects records produced one at a time and pushes them downstream a block at a time.
+// Records are constructed in raw storage, so addFrom() builds one straight from an operator's
+// returned value (guaranteed copy elision): no move per record into the block.
 template <class T>
 class BlockBuilder {
  public:
-  explicit BlockBuilder(BlockSink<T>& out) : out_(out) { buf_.reserve(kBlockRecords); }
+  explicit BlockBuilder(BlockSink<T>& out)
+      : out_(out),
+        data_(static_cast<T*>(::operator new(sizeof(T) * kBlockRecords, std::align_val_t(alignof(T))))) {}
+  ~BlockBuilder() {
+    std::destroy_n(data_, size_);
+    ::operator delete(data_, std::align_val_t(alignof(T)));
+  }
+  BlockBuilder(const BlockBuilder&) = delete;
+  BlockBuilder& operator=(const BlockBuilder&) = delete;
+
   template <class U>
   void add(U&& v) {
-    buf_.emplace_back(std::forward<U>(v));
-    if (buf_.size() == kBlockRecords) flush();
+    ::new (static_cast<void*>(data_ + size_)) T(std::forward<U>(v));
+    if (++size_ == kBlockRecords) flush();
+  }
+  // Adds the record make() returns, constructed in place.
+  template <class Make>
+  void addFrom(Make&& make) {
+    ::new (static_cast<void*>(data_ + size_)) T(make());
+    if (++size_ == kBlockRecords) flush();
   }
   void flush() {
-    if (buf_.empty()) return;
-    out_.push(std::span<T>(buf_));
-    buf_.clear();
+    if (size_ == 0) return;
+    out_.push(std::span<T>(data_, size_));
+    std::destroy_n(data_, size_);
+    size_ = 0;
   }
 
  private:
   BlockSink<T>& out_;
-  std::vector<T> buf_;
+  T* data_;
+  size_t size_ = 0;
 };
 
 }  // namespace kiln::detail

@@ -122,7 +122,11 @@ TEST(Shuffle, StringKeysAcrossChainedShuffles) {
   auto sc = makeContext();
   std::vector<std::string> words;
   std::mt19937 rng(3);
-  for (int i = 0; i < 20000; ++i) words.push_back("w" + std::to_string(rng() % 500) + std::string(rng() % 20, 'x'));
+  for (int i = 0; i < 20000; ++i) {
+    std::string w = "w";
+    w.append(std::to_string(rng() % 500)).append(rng() % 20, 'x');
+    words.push_back(w);
+  }
   std::map<std::string, long> counts;
   for (auto& w : words) counts[w]++;
   std::map<long, long> countOfCounts;

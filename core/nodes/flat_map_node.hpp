@@ -1,6 +1,9 @@
 // flatMap: each input record becomes any number of output records.
 #pragma once
 
+#include <iterator>
+#include <type_traits>
+
 #include "../node.hpp"
 
 namespace kiln::detail {
@@ -13,8 +16,18 @@ class FlatMapNode final : public OneParentNode<In, Out> {
   void compute(int p, BlockSink<Out>& out) const override {
     BlockBuilder<Out> builder(out);
     auto sink = makeSink<In>([&](std::span<In> block) {
-      for (In& x : block)
-        for (auto&& y : f_(x)) builder.add(std::forward<decltype(y)>(y));
+      for (In& x : block) {
+        // f returned its range by value, so its elements are ours to move; iterators that
+        // make their values (like kiln::split's) construct them straight into the block.
+        auto&& range = f_(x);
+        for (auto it = std::begin(range); it != std::end(range); ++it) {
+          if constexpr (std::is_lvalue_reference_v<decltype(*it)> &&
+                        !std::is_reference_v<std::invoke_result_t<const F&, In&>>)
+            builder.add(std::move(*it));
+          else
+            builder.addFrom([&]() -> decltype(auto) { return *it; });
+        }
+      }
     });
     this->parent_->compute(p, sink);
     builder.flush();

@@ -13,7 +13,7 @@ class MapNode final : public OneParentNode<In, Out> {
   void compute(int p, BlockSink<Out>& out) const override {
     BlockBuilder<Out> builder(out);
     auto sink = makeSink<In>([&](std::span<In> block) {
-      for (In& x : block) builder.add(f_(x));
+      for (In& x : block) builder.addFrom([&] { return f_(x); });
     });
     this->parent_->compute(p, sink);
     builder.flush();

@@ -19,7 +19,13 @@ class MapPartitionsNode final : public OneParentNode<In, Out> {
     });
     this->parent_->compute(p, sink);
     BlockBuilder<Out> builder(out);
-    for (auto&& y : f_(p, records)) builder.add(std::forward<decltype(y)>(y));
+    auto&& result = f_(p, records);
+    for (auto&& y : result) {
+      if constexpr (std::is_reference_v<decltype(f_(p, records))>)
+        builder.add(y);
+      else
+        builder.add(std::move(y));  // f returned its range by value: the elements are ours
+    }
     builder.flush();
   }
 
