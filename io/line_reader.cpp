@@ -44,42 +44,68 @@ std::string_view trimCR(const char* b, const char* e) {
 
 }  // namespace
 
-void readSplitLines(const FileSplit& split, const std::function<bool(std::string_view)>& onLine) {
+void readSplitLines(const FileSplit& split, const std::function<bool(std::string_view)>& onLine,
+                    size_t chunkBytes) {
   if (split.length == 0) return;
   File file(split.path);
-  // The buffer starts one byte before the split (to see whether a line starts at `start`).
-  // In buffer indices a newline at j < ownedEnd starts a line we own; for start > 0 index 0 is
-  // the previous split's byte, whose newline starts a line the previous split owns.
-  uint64_t from = split.start == 0 ? 0 : split.start - 1;
-  std::vector<char> buf(split.start + split.length - from);
-  buf.resize(file.readAt(buf.data(), buf.size(), from));
-  const size_t ownedEnd = buf.size();
-  // Read on until the last owned line is complete: a newline at or after ownedEnd, or EOF.
-  constexpr size_t kStep = 1 << 16;
-  size_t searched = ownedEnd;
-  while (!std::memchr(buf.data() + searched, '\n', buf.size() - searched)) {
-    size_t old = buf.size();
-    buf.resize(old + kStep);
-    size_t got = file.readAt(buf.data() + old, kStep, from + old);
-    buf.resize(old + got);
-    if (got == 0) break;
-    searched = old;
-  }
+  const uint64_t end = split.start + split.length;
+  // A window onto the file, refilled chunk by chunk. It is per thread and kept across tasks,
+  // so a task neither page-faults a fresh buffer in nor streams its split through the cache.
+  thread_local std::vector<char> buf;
+  if (buf.size() < chunkBytes || buf.size() > 4 * chunkBytes) buf.assign(chunkBytes, 0);
+  uint64_t base = split.start;  // file offset of buf[0]
+  size_t len = 0;               // bytes of buf holding file data
+  size_t p = 0;                 // the current position in buf
+  // Moves buf[p, len) to the front and reads on after it; false at the end of the file.
+  auto refill = [&]() {
+    size_t keep = len - p;
+    std::memmove(buf.data(), buf.data() + p, keep);
+    base += p;
+    len = keep;
+    p = 0;
+    if (len == buf.size()) buf.resize(buf.size() * 2);  // a line longer than the window
+    size_t got = file.readAt(buf.data() + len, buf.size() - len, base + len);
+    len += got;
+    return got > 0;
+  };
+  auto newlineFrom = [&](size_t from) -> const char* {
+    return static_cast<const char*>(std::memchr(buf.data() + from, '\n', len - from));
+  };
 
-  const char* data = buf.data();
-  const char* end = data + buf.size();
-  const char* p = data;
+  // Not the first split: the first line we own starts after the first newline at or after
+  // `start` (a line starting exactly at `start` belongs to the previous split).
   if (split.start != 0) {
-    const void* nl = ownedEnd > 1 ? std::memchr(data + 1, '\n', ownedEnd - 1) : nullptr;
-    if (!nl) return;  // no line starts in this split
-    p = static_cast<const char*>(nl) + 1;
+    size_t scan = 0;
+    while (true) {
+      if (const char* nl = newlineFrom(scan)) {
+        size_t q = size_t(nl - buf.data());
+        if (base + q >= end) return;  // no line starts in this split
+        p = q + 1;
+        break;
+      }
+      if (base + len >= end) return;
+      p = len;
+      if (!refill()) return;
+      scan = 0;
+    }
   }
-  while (p < end) {
-    const void* nl = std::memchr(p, '\n', size_t(end - p));
-    const char* lineEnd = nl ? static_cast<const char*>(nl) : end;
-    if (!onLine(trimCR(p, lineEnd))) return;
-    if (!nl || size_t(lineEnd - data) >= ownedEnd) return;
-    p = lineEnd + 1;  // p == end here means the file ended with this newline
+  // p starts a line we own. A line ending at a newline inside the split is followed by another
+  // line of ours; the line that ends at or past the split's end is our last.
+  while (true) {
+    size_t scan = p;
+    const char* nl;
+    while (!(nl = newlineFrom(scan))) {
+      size_t seen = len - p;
+      if (!refill()) {
+        if (len > p) onLine(trimCR(buf.data() + p, buf.data() + len));  // no final newline
+        return;
+      }
+      scan = seen;
+    }
+    if (!onLine(trimCR(buf.data() + p, nl))) return;
+    size_t q = size_t(nl - buf.data());
+    if (base + q >= end) return;
+    p = q + 1;
   }
 }
 

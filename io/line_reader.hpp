@@ -12,7 +12,8 @@ namespace kiln::io {
 // the line starting at byte 0 if it starts there, and each line that starts just after a newline
 // inside [start, start+length). A line crossing the split's end is read to its end. Line ends
 // are "\n" or "\r\n" (both removed); a last line without a newline counts. onLine returns false
-// to stop early.
-void readSplitLines(const FileSplit& split, const std::function<bool(std::string_view)>& onLine);
+// to stop early. The file is read chunkBytes at a time (tests use tiny chunks).
+void readSplitLines(const FileSplit& split, const std::function<bool(std::string_view)>& onLine,
+                    size_t chunkBytes = size_t(1) << 20);
 
 }  // namespace kiln::io

@@ -28,13 +28,13 @@ std::vector<std::string> referenceLines(const std::string& text) {
   return lines;
 }
 
-std::vector<std::string> readAllSplits(const std::string& path, uint64_t splitBytes) {
+std::vector<std::string> readAllSplits(const std::string& path, uint64_t splitBytes, size_t chunk) {
   std::vector<std::string> lines;
   for (const auto& s : io::computeSplits({path}, 1, splitBytes))
     io::readSplitLines(s, [&](std::string_view l) {
       lines.emplace_back(l);
       return true;
-    });
+    }, chunk);
   return lines;
 }
 
@@ -68,8 +68,11 @@ TEST(TextSplits, EveryLineOnceForEverySplitSize) {
     std::string path = dir.path(name);
     std::ofstream(path, std::ios::binary) << texts[t];
     auto expected = referenceLines(texts[t]);
-    for (uint64_t split = 1; split <= texts[t].size() + 2; ++split)
-      ASSERT_EQ(readAllSplits(path, split), expected) << "text " << t << ", split size " << split;
+    // Every split size, and read windows from 1 byte (a refill per byte) to larger than the file.
+    for (size_t chunk : {1, 2, 3, 7, 64, 1 << 20})
+      for (uint64_t split = 1; split <= texts[t].size() + 2; ++split)
+        ASSERT_EQ(readAllSplits(path, split, chunk), expected)
+            << "text " << t << ", split size " << split << ", read chunk " << chunk;
   }
 }
 
