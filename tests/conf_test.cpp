@@ -63,6 +63,19 @@ TEST(Configuration, ExecutorCoresAndDefaults) {
   EXPECT_EQ(detail::envNameOf("kiln.task.maxFailures"), "KILN_TASK_MAXFAILURES");
 }
 
+TEST(Configuration, SlurmAllocationSetsExecutorCores) {
+  setenv("SLURM_CPUS_PER_TASK", "5", 1);
+  {
+    auto sc = makeContext();
+    int executors = sc->numRanks() == 1 ? 1 : sc->numRanks() - 1;
+    EXPECT_EQ(sc->totalExecutorCores(), 5 * executors);
+    // An explicit setting still wins over the allocation.
+    auto sc2 = makeContext({{"kiln.executor.cores", "2"}});
+    EXPECT_EQ(sc2->totalExecutorCores(), 2 * executors);
+  }
+  unsetenv("SLURM_CPUS_PER_TASK");
+}
+
 TEST(Configuration, DriverOnlyOutput) {
   auto sc = makeContext();
   EXPECT_EQ(sc->isDriver(), sc->rank() == 0);
