@@ -5,8 +5,8 @@
 //     kiln::Context sc(argc, argv);   // rank 0 drives, the other ranks execute
 //     auto counts = sc.textFile(argv[1])
 //                       .flatMap([](const std::string& line) { return kiln::split(line); })
-//                       .map([](const std::string& w) { return std::pair<std::string, long>(w, 1); })
-//                       .reduceByKey(std::plus<>());
+//                       .map([](const std::string& w) { return std::pair<std::string, long>(w, 1);
+//                       }) .reduceByKey(std::plus<>());
 //     counts.saveAsTextFile(argv[2]);
 //   }
 //

@@ -1,9 +1,8 @@
 // Word count: writes word<TAB>count for every maximal run of non-whitespace in the input.
 //   mpirun -n 3 ./wordcount INPUT OUTDIR
-#include <kiln/kiln.hpp>
-
 #include <cstring>
 #include <iostream>
+#include <kiln/kiln.hpp>
 
 int main(int argc, char** argv) {
   kiln::Context sc(argc, argv);

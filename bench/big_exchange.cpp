@@ -2,11 +2,10 @@
 //   mpirun -n 3 --bind-to none big_exchange [RECORDS=50000000]
 // Records are (key, 100-byte payload); partitionBy moves about half of them between the two
 // executors. The check: record count, sum of keys, and a checksum of the payloads.
-#include <kiln/kiln.hpp>
-
 #include <array>
 #include <chrono>
 #include <iostream>
+#include <kiln/kiln.hpp>
 
 int main(int argc, char** argv) {
   kiln::Context sc(argc, argv);
@@ -28,7 +27,9 @@ int main(int argc, char** argv) {
         s[2] += r.second[0] + r.second[99];
         return s;
       },
-      [](Sums a, Sums b) { return Sums{a[0] + b[0], a[1] + b[1], a[2] + b[2]}; });
+      [](Sums a, Sums b) {
+        return Sums{a[0] + b[0], a[1] + b[1], a[2] + b[2]};
+      });
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   long payload = 0;
   for (long r = 0; r < 7; ++r) payload += 2 * r * (n / 7 + (r < n % 7 ? 1 : 0));

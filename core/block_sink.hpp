@@ -44,7 +44,8 @@ class BlockBuilder {
  public:
   explicit BlockBuilder(BlockSink<T>& out)
       : out_(out),
-        data_(static_cast<T*>(::operator new(sizeof(T) * kBlockRecords, std::align_val_t(alignof(T))))) {}
+        data_(static_cast<T*>(
+            ::operator new(sizeof(T) * kBlockRecords, std::align_val_t(alignof(T))))) {}
   ~BlockBuilder() {
     std::destroy_n(data_, size_);
     ::operator delete(data_, std::align_val_t(alignof(T)));

@@ -14,8 +14,9 @@ struct ConfigKey {
 };
 
 inline constexpr ConfigKey kConfigKeys[] = {
-    {"kiln.executor.cores", "SLURM_CPUS_PER_TASK, else the cores the rank is bound to, else the "
-                            "node's cores shared among its task-running ranks",
+    {"kiln.executor.cores",
+     "SLURM_CPUS_PER_TASK, else the cores the rank is bound to, else the "
+     "node's cores shared among its task-running ranks",
      "task threads per executor rank"},
     {"kiln.default.parallelism", "local mode: the cores; else max(total executor cores, 2)",
      "partitions of parallelize/range without numSlices, and of shuffles without numPartitions "

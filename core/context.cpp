@@ -146,8 +146,8 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
                         : runtime_->localMode()    ? total
                                                    : std::max(total, 2);
   if (conf_.getBool("kiln.verbose", false) && isDriver()) {
-    std::cerr << "kiln: " << session_->size() << " rank(s): "
-              << (runtime_->localMode() ? "local mode" : "driver + executors")
+    std::cerr << "kiln: " << session_->size()
+              << " rank(s): " << (runtime_->localMode() ? "local mode" : "driver + executors")
               << "; executors " << runtime_->numExecutors() << ", task threads " << total
               << ", default parallelism " << defaultParallelism_ << "\n";
     for (const auto& [k, v] : conf_.all()) std::cerr << "kiln:   " << k << " = " << v << "\n";
@@ -166,12 +166,14 @@ int Context::totalExecutorCores() const { return runtime_->totalExecutorCores();
 std::ostream& Context::out() const { return isDriver() ? std::cout : nullStream(); }
 
 int Context::slices(int requested) const {
-  if (requested < 0) throw Error("number of slices (" + std::to_string(requested) + ") must be positive");
+  if (requested < 0)
+    throw Error("number of slices (" + std::to_string(requested) + ") must be positive");
   return requested > 0 ? requested : defaultParallelism_;
 }
 
 RDD<long> Context::range(long start, long end, long step, int numSlices) const {
-  return RDD<long>(std::make_shared<detail::RangeNode>(runtime_, start, end, step, slices(numSlices)));
+  return RDD<long>(
+      std::make_shared<detail::RangeNode>(runtime_, start, end, step, slices(numSlices)));
 }
 
 RDD<std::string> Context::textFile(const std::string& path, int minPartitions) const {

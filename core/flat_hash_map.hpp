@@ -27,7 +27,7 @@ class FlatHashMap {
   std::pair<Entry*, bool> findOrInsert(KeyArg&& key, size_t h, MakeValue&& makeValue) {
     if ((entries_.size() + 1) * 2 > index_.size()) grow();
     size_t mask = index_.size() - 1;
-    for (size_t i = slotOf(h); ; i = (i + 1) & mask) {
+    for (size_t i = slotOf(h);; i = (i + 1) & mask) {
       uint32_t pos = index_[i];
       if (pos == kEmpty) {
         index_[i] = uint32_t(entries_.size());
@@ -61,7 +61,8 @@ class FlatHashMap {
         }
       for (size_t i = 0; i < n; ++i) {
         auto& [k, x] = recs[i];
-        auto [e, inserted] = findOrInsert(std::move(k), hashes[i], [&] { return V(create(std::move(x))); });
+        auto [e, inserted] =
+            findOrInsert(std::move(k), hashes[i], [&] { return V(create(std::move(x))); });
         if (!inserted) e->kv.second = merge(std::move(e->kv.second), std::move(x));
       }
     }

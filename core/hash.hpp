@@ -11,9 +11,10 @@ namespace kiln {
 
 template <class T>
 struct Hash {
-  static_assert(requires(const T& t) { std::hash<T>{}(t); },
-                "kiln: this key type has no hash. Use a key with std::hash (numbers, strings, ...), "
-                "a pair or tuple of those, or specialize std::hash<YourKey>.");
+  static_assert(
+      requires(const T& t) { std::hash<T>{}(t); },
+      "kiln: this key type has no hash. Use a key with std::hash (numbers, strings, ...), "
+      "a pair or tuple of those, or specialize std::hash<YourKey>.");
   size_t operator()(const T& v) const { return std::hash<T>{}(v); }
 };
 
@@ -34,7 +35,11 @@ template <class... Ts>
 struct Hash<std::tuple<Ts...>> {
   size_t operator()(const std::tuple<Ts...>& t) const {
     size_t h = 0;
-    std::apply([&](const auto&... x) { ((h = detail::combineHash(h, Hash<std::decay_t<decltype(x)>>{}(x))), ...); }, t);
+    std::apply(
+        [&](const auto&... x) {
+          ((h = detail::combineHash(h, Hash<std::decay_t<decltype(x)>>{}(x))), ...);
+        },
+        t);
     return h;
   }
 };

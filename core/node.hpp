@@ -36,8 +36,12 @@ class OneParentNode : public Node<Out> {
   OneParentNode(NodePtr<In> parent, std::string name)
       : Node<Out>(parent->runtimePtr(), parent->numPartitions(), std::move(name)),
         parent_(std::move(parent)) {}
-  std::vector<sched::Dependency> dependencies() const override { return {{parent_.get(), nullptr}}; }
-  int location(int p, int numExecutors) const override { return parent_->location(p, numExecutors); }
+  std::vector<sched::Dependency> dependencies() const override {
+    return {{parent_.get(), nullptr}};
+  }
+  int location(int p, int numExecutors) const override {
+    return parent_->location(p, numExecutors);
+  }
 
  protected:
   NodePtr<In> parent_;

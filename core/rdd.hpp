@@ -42,9 +42,11 @@ template <class R>
 using RangeValue = std::decay_t<decltype(*std::begin(std::declval<R&>()))>;
 }  // namespace detail
 
-#define KILN_REQUIRE_PAIR(op)                                                        \
-  static_assert(detail::PairTypes<T>::isPair, "kiln: " op " needs an RDD of std::pair<K, V> " \
-                                              "(key-value records); map your records to pairs first")
+#define KILN_REQUIRE_PAIR(op)                       \
+  static_assert(detail::PairTypes<T>::isPair,       \
+                "kiln: " op                         \
+                " needs an RDD of std::pair<K, V> " \
+                "(key-value records); map your records to pairs first")
 
 template <class T>
 class RDD {
@@ -61,21 +63,29 @@ class RDD {
 
   // ---- Narrow transformations: fused into one pass per partition --------------------------
   // f(const T&) -> U
-  template <class F> auto map(F f) const;
+  template <class F>
+  auto map(F f) const;
   // f(const T&) -> any iterable of U
-  template <class F> auto flatMap(F f) const;
+  template <class F>
+  auto flatMap(F f) const;
   // f(const T&) -> bool
-  template <class F> RDD<T> filter(F f) const;
+  template <class F>
+  RDD<T> filter(F f) const;
   // f(std::vector<T>& partition) -> iterable of U
-  template <class F> auto mapPartitions(F f) const;
+  template <class F>
+  auto mapPartitions(F f) const;
   // f(int partitionIndex, std::vector<T>& partition) -> iterable of U
-  template <class F> auto mapPartitionsWithIndex(F f) const;
+  template <class F>
+  auto mapPartitionsWithIndex(F f) const;
   // Pair RDDs: f(const V&) -> W, keys unchanged.
-  template <class F> auto mapValues(F f) const;
+  template <class F>
+  auto mapValues(F f) const;
   // Pair RDDs: f(const V&) -> iterable of W, one (k, w) per w.
-  template <class F> auto flatMapValues(F f) const;
+  template <class F>
+  auto flatMapValues(F f) const;
   // f(const T&) -> K: records become (f(x), x).
-  template <class F> auto keyBy(F f) const;
+  template <class F>
+  auto keyBy(F f) const;
   auto keys() const;
   auto values() const;
   // Spark's union (a C++ keyword, hence the underscore): this RDD's partitions then other's.
@@ -89,8 +99,10 @@ class RDD {
   auto combineByKey(Create createCombiner, MergeValue mergeValue, MergeCombiners mergeCombiners,
                     int numPartitions = 0, bool mapSideCombine = true) const;
   // f(V, V) -> V, associative and commutative; combined on the map side first.
-  template <class F> RDD<T> reduceByKey(F f, int numPartitions = 0) const;
-  template <class F> RDD<T> foldByKey(V zeroValue, F f, int numPartitions = 0) const;
+  template <class F>
+  RDD<T> reduceByKey(F f, int numPartitions = 0) const;
+  template <class F>
+  RDD<T> foldByKey(V zeroValue, F f, int numPartitions = 0) const;
   // seqOp(U, V) -> U within a partition, combOp(U, U) -> U across partitions.
   template <class U, class Seq, class Comb>
   auto aggregateByKey(U zeroValue, Seq seqOp, Comb combOp, int numPartitions = 0) const;
@@ -104,22 +116,29 @@ class RDD {
   std::vector<T> collect() const;
   long count() const;
   // f(T, T) -> T; throws kiln::Error on an empty RDD.
-  template <class F> T reduce(F f) const;
+  template <class F>
+  T reduce(F f) const;
   // zeroValue is used once per partition and once more to merge the partitions' results.
-  template <class F> T fold(T zeroValue, F f) const;
-  template <class U, class Seq, class Comb> U aggregate(U zeroValue, Seq seqOp, Comb combOp) const;
+  template <class F>
+  T fold(T zeroValue, F f) const;
+  template <class U, class Seq, class Comb>
+  U aggregate(U zeroValue, Seq seqOp, Comb combOp) const;
   // The first num records in partition order, scanning as few partitions as possible.
   std::vector<T> take(long num) const;
   T first() const;
   bool isEmpty() const;
   // The num largest records, largest first (comp is a less-than).
-  template <class Comp = std::less<>> std::vector<T> top(long num, Comp comp = Comp()) const;
+  template <class Comp = std::less<>>
+  std::vector<T> top(long num, Comp comp = Comp()) const;
   // The num smallest records, smallest first.
-  template <class Comp = std::less<>> std::vector<T> takeOrdered(long num, Comp comp = Comp()) const;
+  template <class Comp = std::less<>>
+  std::vector<T> takeOrdered(long num, Comp comp = Comp()) const;
   // f(const T&) on the executors, for its side effects.
-  template <class F> void foreach(F f) const;
+  template <class F>
+  void foreach (F f) const;
   // f(std::vector<T>& partition) on the executors.
-  template <class F> void foreachPartition(F f) const;
+  template <class F>
+  void foreachPartition(F f) const;
   auto countByKey() const;
   std::unordered_map<T, long, Hash<T>> countByValue() const;
   // Pair RDDs: key -> value; with duplicate keys the later record (partition order) wins.

@@ -78,8 +78,10 @@ long RDD<T>::count() const {
 template <class T>
 template <class U, class Seq, class Comb>
 U RDD<T>::aggregate(U zeroValue, Seq seqOp, Comb combOp) const {
-  static_assert(std::is_invocable_r_v<U, Seq&, U&&, const T&>, "kiln: aggregate: seqOp must be (U, T) -> U");
-  static_assert(std::is_invocable_r_v<U, Comb&, U&&, U&&>, "kiln: aggregate: combOp must be (U, U) -> U");
+  static_assert(std::is_invocable_r_v<U, Seq&, U&&, const T&>,
+                "kiln: aggregate: seqOp must be (U, T) -> U");
+  static_assert(std::is_invocable_r_v<U, Comb&, U&&, U&&>,
+                "kiln: aggregate: combOp must be (U, U) -> U");
   static_assert(Serializable<U>, KILN_SERIALIZABLE_MESSAGE);
   auto node = node_;
   auto results = runJob(allPartitions(), [node, zeroValue, seqOp](int p) {
@@ -103,14 +105,16 @@ U RDD<T>::aggregate(U zeroValue, Seq seqOp, Comb combOp) const {
 template <class T>
 template <class F>
 T RDD<T>::fold(T zeroValue, F f) const {
-  static_assert(std::is_invocable_r_v<T, F&, T&&, const T&>, "kiln: fold(zero, f): f must be (T, T) -> T");
+  static_assert(std::is_invocable_r_v<T, F&, T&&, const T&>,
+                "kiln: fold(zero, f): f must be (T, T) -> T");
   return aggregate(std::move(zeroValue), f, f);
 }
 
 template <class T>
 template <class F>
 T RDD<T>::reduce(F f) const {
-  static_assert(std::is_invocable_r_v<T, F&, T&&, const T&>, "kiln: reduce(f): f must be (T, T) -> T");
+  static_assert(std::is_invocable_r_v<T, F&, T&&, const T&>,
+                "kiln: reduce(f): f must be (T, T) -> T");
   auto node = node_;
   auto results = runJob(allPartitions(), [node, f](int p) {
     std::optional<T> acc;
@@ -145,8 +149,9 @@ std::vector<T> RDD<T>::take(long num) const {
     if (scanned > 0) {
       tryParts = long(scanned) * 4;
       if (!taken.empty())
-        tryParts = std::min(tryParts, std::max(1L, long(1.5 * double(num) * scanned /
-                                                        double(taken.size())) - scanned));
+        tryParts = std::min(
+            tryParts,
+            std::max(1L, long(1.5 * double(num) * scanned / double(taken.size())) - scanned));
     }
     std::vector<int> parts;
     for (int p = scanned; p < total && long(parts.size()) < tryParts; ++p) parts.push_back(p);
@@ -217,7 +222,8 @@ std::vector<T> RDD<T>::takeOrdered(long num, Comp comp) const {
   std::vector<T> all;
   for (const auto& r : results) {
     auto part = detail::decodeAll<T>(r);
-    all.insert(all.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+    all.insert(all.end(), std::make_move_iterator(part.begin()),
+               std::make_move_iterator(part.end()));
   }
   size_t n = std::min(all.size(), size_t(num));
   std::partial_sort(all.begin(), all.begin() + long(n), all.end(), comp);
@@ -233,7 +239,7 @@ std::vector<T> RDD<T>::top(long num, Comp comp) const {
 
 template <class T>
 template <class F>
-void RDD<T>::foreach(F f) const {
+void RDD<T>::foreach (F f) const {
   static_assert(std::is_invocable_v<F&, const T&>, "kiln: foreach(f): f must accept const T&");
   auto node = node_;
   runJob(allPartitions(), [node, f](int p) {
@@ -264,25 +270,28 @@ void RDD<T>::foreachPartition(F f) const {
   });
 }
 
+namespace detail {
+// Spark's countByKey/countByValue: a (key, 1) per record, summed by a shuffle, collected.
+template <class Key, class T, class KeyOf>
+std::unordered_map<Key, long, Hash<Key>> countBy(const RDD<T>& rdd, KeyOf keyOf) {
+  auto counts = rdd.map([keyOf](const T& x) { return std::pair<Key, long>(keyOf(x), 1L); })
+                    .reduceByKey([](long a, long b) { return a + b; })
+                    .collect();
+  std::unordered_map<Key, long, Hash<Key>> out;
+  for (auto& [k, n] : counts) out.emplace(std::move(k), n);
+  return out;
+}
+}  // namespace detail
+
 template <class T>
 auto RDD<T>::countByKey() const {
   KILN_REQUIRE_PAIR("countByKey");
-  auto counts = map([](const T& kv) { return std::pair<K, long>(kv.first, 1L); })
-                    .reduceByKey([](long a, long b) { return a + b; })
-                    .collect();
-  std::unordered_map<K, long, Hash<K>> out;
-  for (auto& [k, n] : counts) out.emplace(std::move(k), n);
-  return out;
+  return detail::countBy<K>(*this, [](const T& kv) { return kv.first; });
 }
 
 template <class T>
 std::unordered_map<T, long, Hash<T>> RDD<T>::countByValue() const {
-  auto counts = map([](const T& x) { return std::pair<T, long>(x, 1L); })
-                    .reduceByKey([](long a, long b) { return a + b; })
-                    .collect();
-  std::unordered_map<T, long, Hash<T>> out;
-  for (auto& [k, n] : counts) out.emplace(std::move(k), n);
-  return out;
+  return detail::countBy<T>(*this, [](const T& x) { return x; });
 }
 
 template <class T>
@@ -300,35 +309,38 @@ void RDD<T>::saveAsTextFile(const std::string& path) const {
   hooks.prepare = [path] { io::createOutputDirectory(path); };
   hooks.commit = [path] { io::commitOutputDirectory(path); };
   hooks.abort = [path] { io::abortOutputDirectory(path); };
-  runJob(allPartitions(), [node, path](int p) {
-    int attempt = TaskContext::get() ? TaskContext::get()->attemptNumber() : 0;
-    std::string file = io::attemptFilePath(path, p, attempt);
-    std::FILE* f = std::fopen(file.c_str(), "wb");
-    if (!f) throw Error("saveAsTextFile: cannot create " + file);
-    std::string buf;
-    bool ok = true;
-    auto sink = detail::makeSink<T>([&](std::span<T> block) {
-      for (const T& x : block) {
-        detail::appendText(buf, x);
-        buf.push_back('\n');
-      }
-      if (buf.size() >= (1 << 20)) {
+  runJob(
+      allPartitions(),
+      [node, path](int p) {
+        int attempt = TaskContext::get() ? TaskContext::get()->attemptNumber() : 0;
+        std::string file = io::attemptFilePath(path, p, attempt);
+        std::FILE* f = std::fopen(file.c_str(), "wb");
+        if (!f) throw Error("saveAsTextFile: cannot create " + file);
+        std::string buf;
+        bool ok = true;
+        auto sink = detail::makeSink<T>([&](std::span<T> block) {
+          for (const T& x : block) {
+            detail::appendText(buf, x);
+            buf.push_back('\n');
+          }
+          if (buf.size() >= (1 << 20)) {
+            ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+            buf.clear();
+          }
+        });
+        try {
+          node->compute(p, sink);
+        } catch (...) {
+          std::fclose(f);
+          throw;
+        }
         ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
-        buf.clear();
-      }
-    });
-    try {
-      node->compute(p, sink);
-    } catch (...) {
-      std::fclose(f);
-      throw;
-    }
-    ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
-    ok = (std::fclose(f) == 0) && ok;
-    if (!ok) throw Error("saveAsTextFile: error writing " + file);
-    io::commitAttemptFile(path, p, attempt);
-    return ByteBuffer();
-  }, hooks);
+        ok = (std::fclose(f) == 0) && ok;
+        if (!ok) throw Error("saveAsTextFile: error writing " + file);
+        io::commitAttemptFile(path, p, attempt);
+        return ByteBuffer();
+      },
+      hooks);
 }
 
 }  // namespace kiln

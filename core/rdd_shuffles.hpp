@@ -22,7 +22,7 @@ template <class K, class V, class C, class Agg>
 auto makeShuffled(NodePtr<std::pair<K, V>> parent, int numPartitions, Agg agg, bool mapSideCombine,
                   const char* name) {
   auto dep = std::make_shared<PairShuffleDependency<K, V, C, Agg>>(std::move(parent), numPartitions,
-                                                                    std::move(agg), mapSideCombine);
+                                                                   std::move(agg), mapSideCombine);
   return RDD<std::pair<K, C>>(std::make_shared<ShuffledNode<K, V, C, Agg>>(std::move(dep), name));
 }
 }  // namespace detail
@@ -33,7 +33,8 @@ auto RDD<T>::combineByKey(Create createCombiner, MergeValue mergeValue,
                           MergeCombiners mergeCombiners, int numPartitions,
                           bool mapSideCombine) const {
   KILN_REQUIRE_PAIR("combineByKey");
-  static_assert(std::is_invocable_v<Create&, V&&>, "kiln: combineByKey: createCombiner must accept the value type");
+  static_assert(std::is_invocable_v<Create&, V&&>,
+                "kiln: combineByKey: createCombiner must accept the value type");
   using C = std::decay_t<std::invoke_result_t<Create&, V&&>>;
   static_assert(std::is_invocable_r_v<C, MergeValue&, C&&, V&&>,
                 "kiln: combineByKey: mergeValue must be (C, V) -> C");
@@ -50,7 +51,8 @@ template <class T>
 template <class F>
 RDD<T> RDD<T>::reduceByKey(F f, int numPartitions) const {
   KILN_REQUIRE_PAIR("reduceByKey");
-  static_assert(std::is_invocable_r_v<V, F&, V&&, V&&>, "kiln: reduceByKey(f): f must be (V, V) -> V");
+  static_assert(std::is_invocable_r_v<V, F&, V&&, V&&>,
+                "kiln: reduceByKey(f): f must be (V, V) -> V");
   auto create = [](V&& v) { return std::move(v); };
   auto merge = [f](V&& a, V&& b) { return V(f(std::move(a), std::move(b))); };
   using Agg = detail::Aggregator<decltype(create), decltype(merge), decltype(merge)>;
@@ -62,7 +64,8 @@ template <class T>
 template <class F>
 RDD<T> RDD<T>::foldByKey(V zeroValue, F f, int numPartitions) const {
   KILN_REQUIRE_PAIR("foldByKey");
-  static_assert(std::is_invocable_r_v<V, F&, V&&, V&&>, "kiln: foldByKey(zero, f): f must be (V, V) -> V");
+  static_assert(std::is_invocable_r_v<V, F&, V&&, V&&>,
+                "kiln: foldByKey(zero, f): f must be (V, V) -> V");
   // As Spark: the zero value starts every key once per map partition.
   auto create = [zeroValue, f](V&& v) { return V(f(V(zeroValue), std::move(v))); };
   auto merge = [f](V&& a, V&& b) { return V(f(std::move(a), std::move(b))); };
@@ -75,14 +78,17 @@ template <class T>
 template <class U, class Seq, class Comb>
 auto RDD<T>::aggregateByKey(U zeroValue, Seq seqOp, Comb combOp, int numPartitions) const {
   KILN_REQUIRE_PAIR("aggregateByKey");
-  static_assert(std::is_invocable_r_v<U, Seq&, U&&, V&&>, "kiln: aggregateByKey: seqOp must be (U, V) -> U");
-  static_assert(std::is_invocable_r_v<U, Comb&, U&&, U&&>, "kiln: aggregateByKey: combOp must be (U, U) -> U");
+  static_assert(std::is_invocable_r_v<U, Seq&, U&&, V&&>,
+                "kiln: aggregateByKey: seqOp must be (U, V) -> U");
+  static_assert(std::is_invocable_r_v<U, Comb&, U&&, U&&>,
+                "kiln: aggregateByKey: combOp must be (U, U) -> U");
   auto create = [zeroValue, seqOp](V&& v) { return U(seqOp(U(zeroValue), std::move(v))); };
   auto mergeValue = [seqOp](U&& u, V&& v) { return U(seqOp(std::move(u), std::move(v))); };
   auto mergeCombiners = [combOp](U&& a, U&& b) { return U(combOp(std::move(a), std::move(b))); };
   using Agg = detail::Aggregator<decltype(create), decltype(mergeValue), decltype(mergeCombiners)>;
   return detail::makeShuffled<K, V, U>(node_, shufflePartitions(numPartitions, "aggregateByKey"),
-                                       Agg{create, mergeValue, mergeCombiners}, true, "aggregateByKey");
+                                       Agg{create, mergeValue, mergeCombiners}, true,
+                                       "aggregateByKey");
 }
 
 template <class T>
@@ -100,8 +106,8 @@ auto RDD<T>::groupByKey(int numPartitions) const {
   };
   using Agg = detail::Aggregator<decltype(create), decltype(mergeValue), decltype(mergeCombiners)>;
   return detail::makeShuffled<K, V, std::vector<V>>(
-      node_, shufflePartitions(numPartitions, "groupByKey"), Agg{create, mergeValue, mergeCombiners},
-      false, "groupByKey");
+      node_, shufflePartitions(numPartitions, "groupByKey"),
+      Agg{create, mergeValue, mergeCombiners}, false, "groupByKey");
 }
 
 template <class T>

@@ -17,7 +17,8 @@ auto RDD<T>::map(F f) const {
                 "kiln: map(f): f must accept the element type (const T&) and not be mutable "
                 "(tasks share it across threads)");
   using U = std::decay_t<std::invoke_result_t<const F&, T&>>;
-  static_assert(!std::is_void_v<U>, "kiln: map(f): f must return a value (use foreach for side effects)");
+  static_assert(!std::is_void_v<U>,
+                "kiln: map(f): f must return a value (use foreach for side effects)");
   return RDD<U>(std::make_shared<detail::MapNode<T, U, F>>(node_, std::move(f)));
 }
 
@@ -27,8 +28,12 @@ auto RDD<T>::flatMap(F f) const {
   static_assert(std::is_invocable_v<const F&, T&>,
                 "kiln: flatMap(f): f must accept the element type (const T&) and not be mutable");
   using R = std::invoke_result_t<const F&, T&>;
-  static_assert(requires(R& r) { std::begin(r); std::end(r); },
-                "kiln: flatMap(f): f must return something iterable (a vector, kiln::split(...), ...)");
+  static_assert(
+      requires(R & r) {
+        std::begin(r);
+        std::end(r);
+      },
+      "kiln: flatMap(f): f must return something iterable (a vector, kiln::split(...), ...)");
   using U = detail::RangeValue<R>;
   return RDD<U>(std::make_shared<detail::FlatMapNode<T, U, F>>(node_, std::move(f)));
 }
@@ -48,7 +53,7 @@ auto RDD<T>::mapPartitionsWithIndex(F f) const {
                 "kiln: mapPartitionsWithIndex(f): f must accept (int, std::vector<T>&)");
   using U = detail::RangeValue<std::invoke_result_t<F&, int, std::vector<T>&>>;
   return RDD<U>(std::make_shared<detail::MapPartitionsNode<T, U, F>>(node_, std::move(f),
-                                                                      "mapPartitionsWithIndex"));
+                                                                     "mapPartitionsWithIndex"));
 }
 
 template <class T>
@@ -59,7 +64,7 @@ auto RDD<T>::mapPartitions(F f) const {
   auto g = [f = std::move(f)](int, std::vector<T>& part) { return f(part); };
   using U = detail::RangeValue<std::invoke_result_t<F&, std::vector<T>&>>;
   return RDD<U>(std::make_shared<detail::MapPartitionsNode<T, U, decltype(g)>>(node_, std::move(g),
-                                                                                "mapPartitions"));
+                                                                               "mapPartitions"));
 }
 
 template <class T>
@@ -69,23 +74,25 @@ auto RDD<T>::mapValues(F f) const {
   static_assert(std::is_invocable_v<F&, V&>, "kiln: mapValues(f): f must accept the value type");
   using W = std::decay_t<std::invoke_result_t<F&, V&>>;
   auto g = [f = std::move(f)](T& kv) { return std::pair<K, W>(kv.first, f(kv.second)); };
-  return RDD<std::pair<K, W>>(
-      std::make_shared<detail::MapNode<T, std::pair<K, W>, decltype(g)>>(node_, std::move(g), "mapValues"));
+  return RDD<std::pair<K, W>>(std::make_shared<detail::MapNode<T, std::pair<K, W>, decltype(g)>>(
+      node_, std::move(g), "mapValues"));
 }
 
 template <class T>
 template <class F>
 auto RDD<T>::flatMapValues(F f) const {
   KILN_REQUIRE_PAIR("flatMapValues");
-  static_assert(std::is_invocable_v<F&, V&>, "kiln: flatMapValues(f): f must accept the value type");
+  static_assert(std::is_invocable_v<F&, V&>,
+                "kiln: flatMapValues(f): f must accept the value type");
   using W = detail::RangeValue<std::invoke_result_t<F&, V&>>;
   auto g = [f = std::move(f)](T& kv) {
     std::vector<std::pair<K, W>> out;
     for (auto&& w : f(kv.second)) out.emplace_back(kv.first, std::forward<decltype(w)>(w));
     return out;
   };
-  return RDD<std::pair<K, W>>(std::make_shared<detail::FlatMapNode<T, std::pair<K, W>, decltype(g)>>(
-      node_, std::move(g), "flatMapValues"));
+  return RDD<std::pair<K, W>>(
+      std::make_shared<detail::FlatMapNode<T, std::pair<K, W>, decltype(g)>>(node_, std::move(g),
+                                                                             "flatMapValues"));
 }
 
 template <class T>
@@ -95,7 +102,8 @@ auto RDD<T>::keyBy(F f) const {
   using Key = std::decay_t<std::invoke_result_t<F&, const T&>>;
   auto g = [f = std::move(f)](T& x) { return std::pair<Key, T>(f(std::as_const(x)), x); };
   return RDD<std::pair<Key, T>>(
-      std::make_shared<detail::MapNode<T, std::pair<Key, T>, decltype(g)>>(node_, std::move(g), "keyBy"));
+      std::make_shared<detail::MapNode<T, std::pair<Key, T>, decltype(g)>>(node_, std::move(g),
+                                                                           "keyBy"));
 }
 
 template <class T>
@@ -114,14 +122,16 @@ auto RDD<T>::values() const {
 
 template <class T>
 RDD<T> RDD<T>::union_(const RDD<T>& other) const {
-  return RDD<T>(std::make_shared<detail::UnionNode<T>>(std::vector<detail::NodePtr<T>>{node_, other.node_}));
+  return RDD<T>(
+      std::make_shared<detail::UnionNode<T>>(std::vector<detail::NodePtr<T>>{node_, other.node_}));
 }
 
 template <class T>
 RDD<std::vector<T>> RDD<T>::glom() const {
   auto g = [](int, std::vector<T>& part) { return std::vector<std::vector<T>>{std::move(part)}; };
   return RDD<std::vector<T>>(
-      std::make_shared<detail::MapPartitionsNode<T, std::vector<T>, decltype(g)>>(node_, g, "glom"));
+      std::make_shared<detail::MapPartitionsNode<T, std::vector<T>, decltype(g)>>(node_, g,
+                                                                                  "glom"));
 }
 
 }  // namespace kiln

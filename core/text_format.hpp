@@ -12,7 +12,9 @@
 namespace kiln::detail {
 
 template <class T>
-concept Streamable = requires(std::ostream& os, const T& v) { os << v; };
+concept Streamable = requires(std::ostream& os, const T& v) {
+  os << v;
+};
 
 // Strings as they are, numbers in shortest round-trip form, pairs and tuples as tab-separated
 // fields (Hadoop's TextOutputFormat key<TAB>value), anything else through operator<<.
@@ -28,11 +30,17 @@ void appendText(std::string& out, const T& v) {
     char buf[64];
     auto r = std::to_chars(buf, buf + sizeof buf, v);
     out.append(buf, r.ptr);
-  } else if constexpr (requires { typename std::tuple_size<T>::type; v.first; }) {
+  } else if constexpr (requires {
+                         typename std::tuple_size<T>::type;
+                         v.first;
+                       }) {
     appendText(out, v.first);
     out.push_back('\t');
     appendText(out, v.second);
-  } else if constexpr (requires { std::tuple_size<T>::value; std::get<0>(v); } &&
+  } else if constexpr (requires {
+                         std::tuple_size<T>::value;
+                         std::get<0>(v);
+                       } &&
                        !Streamable<T>) {
     std::apply(
         [&](const auto&... x) {

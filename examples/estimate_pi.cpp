@@ -1,9 +1,8 @@
 // Estimates pi by throwing darts, Spark's classic first example.
 //   mpirun -n 3 ./estimate_pi [SAMPLES]
-#include <kiln/kiln.hpp>
-
 #include <cstdint>
 #include <iostream>
+#include <kiln/kiln.hpp>
 #include <string>
 
 // A counter-based random number: the same dart lands in the same place on any number of ranks.

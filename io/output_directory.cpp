@@ -13,9 +13,11 @@ namespace fs = std::filesystem;
 
 void createOutputDirectory(const std::string& dir) {
   std::error_code ec;
-  if (fs::exists(dir, ec)) throw Error("saveAsTextFile: output directory " + dir + " already exists");
+  if (fs::exists(dir, ec))
+    throw Error("saveAsTextFile: output directory " + dir + " already exists");
   fs::create_directories(fs::path(dir) / "_temporary", ec);
-  if (ec) throw Error("saveAsTextFile: cannot create output directory " + dir + ": " + ec.message());
+  if (ec)
+    throw Error("saveAsTextFile: cannot create output directory " + dir + ": " + ec.message());
 }
 
 std::string attemptFilePath(const std::string& dir, int partition, int attempt) {

@@ -60,8 +60,9 @@ void manyRounds(MPI_Comm comm, const ByteBuffer& send, const std::vector<uint64_
     MPI_Alltoallv(sendStage.data(), sc.data(), sd.data(), MPI_BYTE, recvStage.data(), rc.data(),
                   rd.data(), MPI_BYTE, comm);
     for (size_t i = 0; i < p; ++i)
-      if (rc[i]) std::memcpy(out.bytes.data() + out.offsets[i] + begin, recvStage.data() + rd[i],
-                             size_t(rc[i]));
+      if (rc[i])
+        std::memcpy(out.bytes.data() + out.offsets[i] + begin, recvStage.data() + rd[i],
+                    size_t(rc[i]));
   }
 }
 

@@ -68,8 +68,7 @@ Message MessageChannel::receive(int source) const {
 
 void broadcastBytes(MPI_Comm comm, int root, ByteBuffer& bytes) {
   uint64_t total = bytes.size();
-  waitWithoutSpinning(
-      [&](MPI_Request* r) { MPI_Ibcast(&total, 1, MPI_UINT64_T, root, comm, r); });
+  waitWithoutSpinning([&](MPI_Request* r) { MPI_Ibcast(&total, 1, MPI_UINT64_T, root, comm, r); });
   bytes.resize(total);
   for (size_t off = 0; off < total; off += kChunk) {
     int n = int(std::min<size_t>(kChunk, total - off));

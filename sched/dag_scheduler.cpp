@@ -128,9 +128,9 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
     std::vector<Stage*> ready;
     for (Stage* w : waiting)
       if (parentsReady(*w)) ready.push_back(w);
-    waiting.erase(std::remove_if(waiting.begin(), waiting.end(),
-                                 [&](Stage* w) { return parentsReady(*w); }),
-                  waiting.end());
+    waiting.erase(
+        std::remove_if(waiting.begin(), waiting.end(), [&](Stage* w) { return parentsReady(*w); }),
+        waiting.end());
     for (Stage* w : ready) start(*w, w == &resultStage ? partitions : allPartitions(*w->rdd));
   };
 
@@ -184,8 +184,9 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
               << std::flush;
       if (run.failures[i] >= maxTaskFailures_) {
         outcome.error = "Job " + std::to_string(job) + " aborted: " + where + " failed " +
-                        std::to_string(run.failures[i]) + " times; most recent failure on executor " +
-                        std::to_string(o.executor) + ": " + o.error;
+                        std::to_string(run.failures[i]) +
+                        " times; most recent failure on executor " + std::to_string(o.executor) +
+                        ": " + o.error;
         return outcome;
       }
       run.enqueue(int(i), numExec);

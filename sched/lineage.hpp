@@ -29,7 +29,7 @@ class ShuffleDependency {
 };
 
 struct Dependency {
-  const LineageNode* parent = nullptr;        // narrow dependency, pipelined into the same task
+  const LineageNode* parent = nullptr;         // narrow dependency, pipelined into the same task
   const ShuffleDependency* shuffle = nullptr;  // or a shuffle: a stage boundary
 };
 

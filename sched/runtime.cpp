@@ -45,10 +45,7 @@ JobOutcome decodeJobOutcome(const ByteBuffer& bytes) {
 }  // namespace
 
 Runtime::Runtime(mpi::Session& session, RuntimeOptions options, std::ostream* log)
-    : session_(session),
-      options_(options),
-      log_(log),
-      scheduler_(options.maxTaskFailures, log) {
+    : session_(session), options_(options), log_(log), scheduler_(options.maxTaskFailures, log) {
   // Every rank learns every executor's core count (the driver schedules by it).
   std::vector<int> all(size_t(session.size()));
   int mine = options.executorCores;
@@ -133,8 +130,7 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
     try {
       TaskRunner runner(options_.executorCores, session_.rank() - 1,
                         [this](const auto& t) { return runTask(t); });
-      ExecutorChannels ch{session_.control(), session_.executors(),
-                          options_.maxExchangeRoundBytes};
+      ExecutorChannels ch{session_.control(), session_.executors(), options_.maxExchangeRoundBytes};
       serveJob(job, runner, store_, ch);
       mpi::broadcastBytes(session_.control(), 0, payload);
       out = decodeJobOutcome(payload);

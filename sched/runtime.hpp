@@ -16,10 +16,10 @@
 namespace kiln::sched {
 
 struct RuntimeOptions {
-  int executorCores = 1;           // task threads on this rank (when it runs tasks)
-  int maxTaskFailures = 4;         // attempts per task before the job fails
+  int executorCores = 1;    // task threads on this rank (when it runs tasks)
+  int maxTaskFailures = 4;  // attempts per task before the job fails
   uint64_t maxExchangeRoundBytes = uint64_t(1) << 30;
-  int defaultParallelism = 0;      // kiln.default.parallelism when the user set it, else 0
+  int defaultParallelism = 0;  // kiln.default.parallelism when the user set it, else 0
 };
 
 // Driver-side steps around a job; an exception from any of them fails the job on every rank.

@@ -18,9 +18,8 @@ struct SegmentHeader {
 
 void sortByMapPartition(std::unordered_map<int, std::vector<ShuffleSegment>>& byReduce) {
   for (auto& [r, segs] : byReduce)
-    std::stable_sort(segs.begin(), segs.end(), [](const auto& a, const auto& b) {
-      return a.mapPartition < b.mapPartition;
-    });
+    std::stable_sort(segs.begin(), segs.end(),
+                     [](const auto& a, const auto& b) { return a.mapPartition < b.mapPartition; });
 }
 
 }  // namespace

@@ -11,12 +11,12 @@ thread_local const TaskContext* tlsCurrent = nullptr;
 const TaskContext* TaskContext::get() { return tlsCurrent; }
 
 void TaskContext::checkCancelled() {
-  if (tlsCurrent && tlsCurrent->cancelled_ && tlsCurrent->cancelled_->load(std::memory_order_relaxed))
+  if (tlsCurrent && tlsCurrent->cancelled_ &&
+      tlsCurrent->cancelled_->load(std::memory_order_relaxed))
     throw Error("task killed: its job was cancelled");
 }
 
-TaskContext::Scope::Scope(int stage, int partition, int attempt,
-                          const std::atomic<bool>* cancelled)
+TaskContext::Scope::Scope(int stage, int partition, int attempt, const std::atomic<bool>* cancelled)
     : previous_(tlsCurrent) {
   tlsContext.stage_ = stage;
   tlsContext.partition_ = partition;

@@ -78,7 +78,8 @@ void TaskRunner::submit(const std::vector<TaskDescriptor>& tasks) {
 
 std::optional<TaskOutcome> TaskRunner::nextOutcome(std::chrono::microseconds timeout) {
   std::unique_lock lock(mutex_);
-  if (!outcomeReady_.wait_for(lock, timeout, [&] { return !outcomes_.empty(); })) return std::nullopt;
+  if (!outcomeReady_.wait_for(lock, timeout, [&] { return !outcomes_.empty(); }))
+    return std::nullopt;
   TaskOutcome o = std::move(outcomes_.front());
   outcomes_.pop_front();
   return o;

@@ -9,17 +9,10 @@
 namespace kiln::test {
 namespace {
 
-std::vector<long> randomLongs(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::vector<long> v(n);
-  for (auto& x : v) x = long(rng() % 100000) - 50000;
-  return v;
-}
-
 TEST(Actions, CountCollectReduceFoldAggregate) {
   auto sc = makeContext();
   for (size_t n : {0, 1, 2, 7, 12345}) {
-    auto data = randomLongs(n, unsigned(n));
+    auto data = randomValues<long>(n, unsigned(n), 100000);
     auto rdd = sc->parallelize(data, 8);  // empty partitions when n < 8
     EXPECT_EQ(rdd.count(), long(n));
     EXPECT_EQ(rdd.collect(), data);
@@ -30,11 +23,14 @@ TEST(Actions, CountCollectReduceFoldAggregate) {
       EXPECT_THROW(rdd.reduce(std::plus<>()), Error);
     // The zero value counts once per partition and once for the merge (Spark's rule).
     EXPECT_EQ(rdd.fold(1L, std::plus<>()), sum + 8 + 1);
-    auto [cnt, s] = rdd.aggregate(std::pair<long, long>(0, 0),
-                                  [](std::pair<long, long> a, long x) { return std::pair<long, long>(a.first + 1, a.second + x); },
-                                  [](std::pair<long, long> a, std::pair<long, long> b) {
-                                    return std::pair<long, long>(a.first + b.first, a.second + b.second);
-                                  });
+    auto [cnt, s] = rdd.aggregate(
+        std::pair<long, long>(0, 0),
+        [](std::pair<long, long> a, long x) {
+          return std::pair<long, long>(a.first + 1, a.second + x);
+        },
+        [](std::pair<long, long> a, std::pair<long, long> b) {
+          return std::pair<long, long>(a.first + b.first, a.second + b.second);
+        });
     EXPECT_EQ(cnt, long(n));
     EXPECT_EQ(s, sum);
   }
@@ -42,7 +38,7 @@ TEST(Actions, CountCollectReduceFoldAggregate) {
 
 TEST(Actions, TakeFirstIsEmptyScanIncrementally) {
   auto sc = makeContext();
-  auto data = randomLongs(1000, 4);
+  auto data = randomValues<long>(1000, 4, 100000);
   auto rdd = sc->parallelize(data, 10);
   EXPECT_EQ(rdd.take(0), std::vector<long>{});
   EXPECT_EQ(rdd.take(3), std::vector<long>(data.begin(), data.begin() + 3));
@@ -66,7 +62,7 @@ TEST(Actions, TopAndTakeOrdered) {
   EXPECT_EQ(small.top(1), std::vector<int>{12});
   EXPECT_EQ(small.takeOrdered(3), (std::vector<int>{2, 3, 4}));
   EXPECT_EQ(small.takeOrdered(3, std::greater<>()), (std::vector<int>{12, 10, 4}));
-  auto data = randomLongs(5000, 5);
+  auto data = randomValues<long>(5000, 5, 100000);
   auto rdd = sc->parallelize(data, 7);
   auto asc = sorted(data);
   EXPECT_EQ(rdd.takeOrdered(20), std::vector<long>(asc.begin(), asc.begin() + 20));
@@ -86,7 +82,8 @@ TEST(Actions, CountByKeyCountByValueCollectAsMap) {
   EXPECT_EQ((std::map<std::string, long>(cbv.begin(), cbv.end())),
             (std::map<std::string, long>{{"a", 3}, {"b", 1}, {"c", 1}}));
   // Duplicate keys: the last record in partition order wins.
-  auto m = sc->parallelize(std::vector<std::pair<int, int>>{{1, 2}, {3, 4}, {1, 5}}, 2).collectAsMap();
+  auto m =
+      sc->parallelize(std::vector<std::pair<int, int>>{{1, 2}, {3, 4}, {1, 5}}, 2).collectAsMap();
   EXPECT_EQ(m.size(), 2u);
   EXPECT_EQ(m.at(1), 5);
   EXPECT_EQ(m.at(3), 4);
@@ -95,14 +92,14 @@ TEST(Actions, CountByKeyCountByValueCollectAsMap) {
 TEST(Actions, ForeachAndForeachPartitionRunOnExecutors) {
   auto sc = makeContext();
   TempDir dir;
-  auto data = randomLongs(300, 8);
+  auto data = randomValues<long>(300, 8, 100000);
   std::string d = dir.path();
   // Each partition writes what it saw to its own file; the driver checks the union.
   sc->parallelize(data, 6).foreachPartition([d](std::vector<long>& part) {
     std::ofstream f(d + "/p" + std::to_string(TaskContext::get()->partitionId()));
     for (long x : part) f << x << "\n";
   });
-  sc->parallelize(data, 4).foreach([d](long x) {
+  sc->parallelize(data, 4).foreach ([d](long x) {
     std::ofstream f(d + "/e" + std::to_string(TaskContext::get()->partitionId()), std::ios::app);
     f << x << "\n";
   });

@@ -38,7 +38,8 @@ TEST(Configuration, CodeOverridesCommandLineOverridesEnvironment) {
 }
 
 TEST(Configuration, BadValuesAndUnknownKeysNameTheKey) {
-  auto expectError = [](std::vector<std::pair<std::string, std::string>> conf, const std::string& needle) {
+  auto expectError = [](std::vector<std::pair<std::string, std::string>> conf,
+                        const std::string& needle) {
     try {
       makeContext(conf);
       ADD_FAILURE() << "expected an error mentioning " << needle;

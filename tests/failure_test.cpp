@@ -12,20 +12,22 @@ TEST(Failures, TaskThatThrowsOnceIsRetried) {
   auto sc = makeContext();
   auto got = sc->parallelize(std::vector<int>{1, 2, 3, 4, 5, 6}, 3)
                  .map([](int x) {
-                   if (x == 4 && TaskContext::get()->attemptNumber() == 0) throw std::runtime_error("flaky");
+                   if (x == 4 && TaskContext::get()->attemptNumber() == 0)
+                     throw std::runtime_error("flaky");
                    return x * 10;
                  })
                  .collect();
   EXPECT_EQ(got, (std::vector<int>{10, 20, 30, 40, 50, 60}));
   // Also inside a shuffle map stage.
-  auto sums = sc->parallelize(std::vector<std::pair<int, int>>{{1, 1}, {2, 2}, {1, 3}}, 3)
-                  .map([](std::pair<int, int> p) {
-                    if (TaskContext::get()->attemptNumber() < 2 && TaskContext::get()->partitionId() == 1)
-                      throw std::runtime_error("flaky twice");
-                    return p;
-                  })
-                  .reduceByKey(std::plus<>())
-                  .collect();
+  auto sums =
+      sc->parallelize(std::vector<std::pair<int, int>>{{1, 1}, {2, 2}, {1, 3}}, 3)
+          .map([](std::pair<int, int> p) {
+            if (TaskContext::get()->attemptNumber() < 2 && TaskContext::get()->partitionId() == 1)
+              throw std::runtime_error("flaky twice");
+            return p;
+          })
+          .reduceByKey(std::plus<>())
+          .collect();
   EXPECT_EQ(sorted(sums), (std::vector<std::pair<int, int>>{{1, 4}, {2, 2}}));
 }
 
@@ -33,7 +35,8 @@ TEST(Failures, TaskThatAlwaysThrowsFailsTheJobEverywhereQuickly) {
   auto sc = makeContext({{"kiln.task.maxFailures", "3"}});
   auto start = std::chrono::steady_clock::now();
   auto rdd = sc->parallelize(std::vector<int>(1000, 1), 4).map([](int x) {
-    if (TaskContext::get()->partitionId() == 2) throw std::runtime_error("bad record in partition 2");
+    if (TaskContext::get()->partitionId() == 2)
+      throw std::runtime_error("bad record in partition 2");
     return x;
   });
   try {
@@ -64,7 +67,8 @@ TEST(Failures, FailureInsideReduceSideFailsWithMessage) {
         try {
           rdd.collect();
         } catch (const JobFailed& e) {
-          EXPECT_NE(std::string(e.what()).find("value two rejected"), std::string::npos) << e.what();
+          EXPECT_NE(std::string(e.what()).find("value two rejected"), std::string::npos)
+              << e.what();
           throw;
         }
       },

@@ -31,10 +31,13 @@ std::vector<std::string> referenceLines(const std::string& text) {
 std::vector<std::string> readAllSplits(const std::string& path, uint64_t splitBytes, size_t chunk) {
   std::vector<std::string> lines;
   for (const auto& s : io::computeSplits({path}, 1, splitBytes))
-    io::readSplitLines(s, [&](std::string_view l) {
-      lines.emplace_back(l);
-      return true;
-    }, chunk);
+    io::readSplitLines(
+        s,
+        [&](std::string_view l) {
+          lines.emplace_back(l);
+          return true;
+        },
+        chunk);
   return lines;
 }
 

@@ -8,13 +8,6 @@
 namespace kiln::test {
 namespace {
 
-std::vector<int> randomInts(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::vector<int> v(n);
-  for (auto& x : v) x = int(rng() % 2001) - 1000;
-  return v;
-}
-
 TEST(Sources, ParallelizeSlicesAsSpark) {
   auto sc = makeContext();
   // Spark: sc.parallelize(1 to 5, 3).glom().collect() == [[1], [2, 3], [4, 5]]
@@ -24,7 +17,8 @@ TEST(Sources, ParallelizeSlicesAsSpark) {
   auto sparse = sc->parallelize(std::vector<int>{7, 8}, 5).glom().collect();
   EXPECT_EQ(sparse, (std::vector<std::vector<int>>{{}, {}, {7}, {}, {8}}));
   EXPECT_EQ(sc->parallelize(std::vector<int>{}, 4).count(), 0);
-  EXPECT_EQ(sc->parallelize(std::vector<int>{1, 2, 3}).getNumPartitions(), sc->defaultParallelism());
+  EXPECT_EQ(sc->parallelize(std::vector<int>{1, 2, 3}).getNumPartitions(),
+            sc->defaultParallelism());
   EXPECT_THROW(sc->parallelize(std::vector<int>{1}, -1), Error);
 }
 
@@ -34,24 +28,27 @@ TEST(Sources, RangeAsSpark) {
   EXPECT_EQ(sc->range(10, 0, -4, 3).collect(), (std::vector<long>{10, 6, 2}));
   EXPECT_EQ(sc->range(5, 5).count(), 0);
   EXPECT_EQ(sc->range(0, 1000000, 1, 7).count(), 1000000);
-  EXPECT_EQ(sc->range(0, 5, 1, 2).glom().collect(), (std::vector<std::vector<long>>{{0, 1}, {2, 3, 4}}));
+  EXPECT_EQ(sc->range(0, 5, 1, 2).glom().collect(),
+            (std::vector<std::vector<long>>{{0, 1}, {2, 3, 4}}));
   EXPECT_THROW(sc->range(0, 5, 0), Error);
 }
 
 TEST(NarrowOps, MapFilterFlatMapFusedChain) {
   auto sc = makeContext();
   for (size_t n : {0, 1, 5, 10007}) {
-    auto data = randomInts(n, unsigned(n));
+    auto data = randomValues<int>(n, unsigned(n), 2001);
     std::vector<std::string> expected;
     for (int x : data)
       if (x % 3 != 0)
-        for (int k = 0; k < (x & 3); ++k) expected.push_back(std::to_string(x * 2) + "#" + std::to_string(k));
+        for (int k = 0; k < (x & 3); ++k)
+          expected.push_back(std::to_string(x * 2) + "#" + std::to_string(k));
     auto got = sc->parallelize(data, 7)
                    .filter([](int x) { return x % 3 != 0; })
                    .map([](int x) { return std::pair<int, int>(x * 2, x & 3); })
                    .flatMap([](const std::pair<int, int>& p) {
                      std::vector<std::string> out;
-                     for (int k = 0; k < p.second; ++k) out.push_back(std::to_string(p.first) + "#" + std::to_string(k));
+                     for (int k = 0; k < p.second; ++k)
+                       out.push_back(std::to_string(p.first) + "#" + std::to_string(k));
                      return out;
                    })
                    .collect();
@@ -61,7 +58,7 @@ TEST(NarrowOps, MapFilterFlatMapFusedChain) {
 
 TEST(NarrowOps, MapPartitionsWithIndexSeesEachPartition) {
   auto sc = makeContext();
-  auto data = randomInts(1000, 3);
+  auto data = randomValues<int>(1000, 3, 2001);
   auto got = sc->parallelize(data, 9)
                  .mapPartitionsWithIndex([](int index, std::vector<int>& part) {
                    long sum = std::accumulate(part.begin(), part.end(), 0L);
@@ -71,17 +68,21 @@ TEST(NarrowOps, MapPartitionsWithIndexSeesEachPartition) {
   ASSERT_EQ(got.size(), 9u);
   for (int i = 0; i < 9; ++i) {
     size_t b = size_t(i) * 1000 / 9, e = size_t(i + 1) * 1000 / 9;
-    EXPECT_EQ(got[size_t(i)], (std::pair<int, long>(i, std::accumulate(data.begin() + long(b), data.begin() + long(e), 0L))));
+    EXPECT_EQ(got[size_t(i)],
+              (std::pair<int, long>(
+                  i, std::accumulate(data.begin() + long(b), data.begin() + long(e), 0L))));
   }
-  auto sizes = sc->parallelize(data, 4)
-                   .mapPartitions([](std::vector<int>& part) { return std::vector<size_t>{part.size()}; })
-                   .collect();
+  auto sizes =
+      sc->parallelize(data, 4)
+          .mapPartitions([](std::vector<int>& part) { return std::vector<size_t>{part.size()}; })
+          .collect();
   EXPECT_EQ(sizes, (std::vector<size_t>{250, 250, 250, 250}));
 }
 
 TEST(NarrowOps, PairValueOpsAndKeyBy) {
   auto sc = makeContext();
-  auto pairs = sc->parallelize(std::vector<std::pair<std::string, int>>{{"a", 1}, {"b", 2}, {"a", 3}}, 2);
+  auto pairs =
+      sc->parallelize(std::vector<std::pair<std::string, int>>{{"a", 1}, {"b", 2}, {"a", 3}}, 2);
   EXPECT_EQ(pairs.mapValues([](int v) { return v * 10; }).collect(),
             (std::vector<std::pair<std::string, int>>{{"a", 10}, {"b", 20}, {"a", 30}}));
   EXPECT_EQ(pairs.flatMapValues([](int v) { return std::vector<int>(size_t(v - 1), v); }).collect(),
@@ -104,7 +105,8 @@ TEST(NarrowOps, UnionKeepsPartitionsInOrder) {
   // Union of shuffled RDDs: partitions stay where their shuffle put them.
   auto r1 = a.map([](int x) { return std::pair<int, int>(x % 2, x); }).reduceByKey(std::plus<>());
   auto r2 = b.map([](int x) { return std::pair<int, int>(x % 2, x); }).reduceByKey(std::plus<>());
-  EXPECT_EQ(sorted(r1.union_(r2).collect()), (std::vector<std::pair<int, int>>{{0, 2}, {0, 4}, {1, 4}, {1, 5}}));
+  EXPECT_EQ(sorted(r1.union_(r2).collect()),
+            (std::vector<std::pair<int, int>>{{0, 2}, {0, 4}, {1, 4}, {1, 5}}));
 }
 
 TEST(TextFile, LinesOfFilesDirectoriesAndGlobs) {

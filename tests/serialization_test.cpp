@@ -17,7 +17,7 @@ struct Labeled {
   std::vector<int> values;
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
-    ar & label & values;
+    ar& label& values;
   }
   bool operator==(const Labeled&) const = default;
 };
@@ -41,7 +41,8 @@ TEST(Serialization, RoundTripsEveryShape) {
   EXPECT_EQ(roundTrip(Point{1, 2}), (Point{1, 2}));
   EXPECT_EQ(roundTrip(std::string()), "");
   EXPECT_EQ(roundTrip(std::string(1000, 'z')), std::string(1000, 'z'));
-  EXPECT_EQ(roundTrip(std::pair<std::string, long>("k", 7)), (std::pair<std::string, long>("k", 7)));
+  EXPECT_EQ(roundTrip(std::pair<std::string, long>("k", 7)),
+            (std::pair<std::string, long>("k", 7)));
   auto t = std::make_tuple(1, std::string("two"), 3.0);
   EXPECT_EQ(roundTrip(t), t);
   std::vector<std::vector<int>> nested{{}, {1}, {2, 3}};

@@ -29,7 +29,8 @@ std::map<int, long> asMap(const Pairs& got) {
 
 TEST(Shuffle, ReduceByKeyAsSpark) {
   auto sc = makeContext();
-  auto rdd = sc->parallelize(std::vector<std::pair<std::string, int>>{{"a", 1}, {"b", 1}, {"a", 1}});
+  auto rdd =
+      sc->parallelize(std::vector<std::pair<std::string, int>>{{"a", 1}, {"b", 1}, {"a", 1}});
   EXPECT_EQ(sorted(rdd.reduceByKey(std::plus<>()).collect()),
             (std::vector<std::pair<std::string, int>>{{"a", 2}, {"b", 1}}));
 }
@@ -79,8 +80,14 @@ TEST(Shuffle, AggregateCombineFoldByKey) {
   auto rdd = sc->parallelize(data, 4);
   // aggregateByKey to (count, sum).
   using CS = std::pair<long, long>;
-  auto agg = rdd.aggregateByKey(CS{0, 0}, [](CS a, long v) { return CS{a.first + 1, a.second + v}; },
-                                [](CS a, CS b) { return CS{a.first + b.first, a.second + b.second}; })
+  auto agg = rdd.aggregateByKey(
+                    CS{0, 0},
+                    [](CS a, long v) {
+                      return CS{a.first + 1, a.second + v};
+                    },
+                    [](CS a, CS b) {
+                      return CS{a.first + b.first, a.second + b.second};
+                    })
                  .collect();
   std::map<int, CS> expected;
   for (auto& [k, v] : data) {
@@ -90,15 +97,17 @@ TEST(Shuffle, AggregateCombineFoldByKey) {
   EXPECT_EQ((std::map<int, CS>(agg.begin(), agg.end())), expected);
   // combineByKey to max, without map-side combine as well.
   for (bool mapSide : {true, false}) {
-    auto mx = rdd.combineByKey([](long v) { return v; }, [](long c, long v) { return std::max(c, v); },
-                               [](long a, long b) { return std::max(a, b); }, 3, mapSide)
-                  .collect();
+    auto mx =
+        rdd.combineByKey([](long v) { return v; }, [](long c, long v) { return std::max(c, v); },
+                         [](long a, long b) { return std::max(a, b); }, 3, mapSide)
+            .collect();
     std::map<int, long> em;
     for (auto& [k, v] : data) em[k] = em.count(k) ? std::max(em[k], v) : v;
     EXPECT_EQ(asMap(mx), em);
   }
   // foldByKey: Spark applies the zero value once per key in every map partition.
-  auto small = std::vector<KV>{{1, 5}, {2, 1}, {1, 2}, {1, 1}};  // partitions: {1,5}{2,1} | {1,2}{1,1}
+  auto small =
+      std::vector<KV>{{1, 5}, {2, 1}, {1, 2}, {1, 1}};  // partitions: {1,5}{2,1} | {1,2}{1,1}
   auto folded = sc->parallelize(small, 2).foldByKey(100, std::plus<>()).collect();
   EXPECT_EQ(asMap(folded), (std::map<int, long>{{1, 5 + 2 + 1 + 200}, {2, 101}}));
 }
@@ -131,12 +140,15 @@ TEST(Shuffle, StringKeysAcrossChainedShuffles) {
   for (auto& w : words) counts[w]++;
   std::map<long, long> countOfCounts;
   for (auto& [w, c] : counts) countOfCounts[c]++;
-  auto wc = sc->parallelize(words, 6).map([](const std::string& w) { return std::pair<std::string, long>(w, 1); })
+  auto wc = sc->parallelize(words, 6)
+                .map([](const std::string& w) { return std::pair<std::string, long>(w, 1); })
                 .reduceByKey(std::plus<>(), 4);
   auto got = wc.collect();
   EXPECT_EQ((std::map<std::string, long>(got.begin(), got.end())), counts);
   // A second shuffle on the first one's output, and the first one reused by another job.
-  auto cc = wc.map([](const std::pair<std::string, long>& p) { return std::pair<long, long>(p.second, 1); })
+  auto cc = wc.map([](const std::pair<std::string, long>& p) {
+                return std::pair<long, long>(p.second, 1);
+              })
                 .reduceByKey(std::plus<>(), 3)
                 .collect();
   EXPECT_EQ((std::map<long, long>(cc.begin(), cc.end())), countOfCounts);
@@ -149,7 +161,10 @@ TEST(Shuffle, ExchangeInManySmallRounds) {
   auto data = skewedPairs(5000, 400, 12);
   auto got = sc->parallelize(data, 5).reduceByKey(std::plus<>(), 6).collect();
   EXPECT_EQ(asMap(got), referenceSums(data));
-  auto grouped = sc->parallelize(data, 5).groupByKey(2).mapValues([](const std::vector<long>& v) { return long(v.size()); }).collect();
+  auto grouped = sc->parallelize(data, 5)
+                     .groupByKey(2)
+                     .mapValues([](const std::vector<long>& v) { return long(v.size()); })
+                     .collect();
   std::map<int, long> sizes;
   for (auto& [k, v] : data) sizes[k]++;
   EXPECT_EQ(asMap(grouped), sizes);

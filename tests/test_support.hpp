@@ -1,11 +1,11 @@
 // Helpers shared by the test suites.
 #pragma once
 
-#include <kiln/kiln.hpp>
 #include <mpi.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <kiln/kiln.hpp>
 #include <memory>
 #include <random>
 #include <string>
@@ -14,7 +14,8 @@
 namespace kiln::test {
 
 // A Context for one test, with extra configuration.
-inline std::unique_ptr<Context> makeContext(std::vector<std::pair<std::string, std::string>> conf = {}) {
+inline std::unique_ptr<Context> makeContext(
+    std::vector<std::pair<std::string, std::string>> conf = {}) {
   static char name[] = "kiln_tests";
   static char* args[] = {name, nullptr};
   int argc = 1;
@@ -46,7 +47,9 @@ class TempDir {
     std::error_code ec;
     if (rank == 0) std::filesystem::remove_all(path_, ec);
   }
-  std::string path(const std::string& name = "") const { return name.empty() ? path_ : path_ + "/" + name; }
+  std::string path(const std::string& name = "") const {
+    return name.empty() ? path_ : path_ + "/" + name;
+  }
 
  private:
   std::string path_;
@@ -59,6 +62,15 @@ std::string readFile(const std::string& path);
 template <class T>
 std::vector<T> sorted(std::vector<T> v) {
   std::sort(v.begin(), v.end());
+  return v;
+}
+
+// n uniform random integers in [-range/2, range/2), the same on every rank for a seed.
+template <class T>
+std::vector<T> randomValues(size_t n, unsigned seed, long range) {
+  std::mt19937 rng(seed);
+  std::vector<T> v(n);
+  for (auto& x : v) x = T(long(rng() % uint64_t(range)) - range / 2);
   return v;
 }
 

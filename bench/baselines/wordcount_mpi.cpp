@@ -124,8 +124,9 @@ int main(int argc, char** argv) {
   int onNode;
   MPI_Comm_size(node, &onNode);
   // Threads: OMP_NUM_THREADS if set, else this node's cores shared among its ranks.
-  int threads = std::getenv("OMP_NUM_THREADS") ? std::atoi(std::getenv("OMP_NUM_THREADS"))
-                                               : std::max(1, int(std::thread::hardware_concurrency()) / onNode);
+  int threads = std::getenv("OMP_NUM_THREADS")
+                    ? std::atoi(std::getenv("OMP_NUM_THREADS"))
+                    : std::max(1, int(std::thread::hardware_concurrency()) / onNode);
 
   int fd = open(argv[1], O_RDONLY);
   struct stat st {};
@@ -157,7 +158,8 @@ int main(int argc, char** argv) {
   size_t keys = 0;
   for (auto& t : perThread) keys += t.size();
   local.reserve(keys);
-  for (int t = 1; t < threads; ++t) perThread[size_t(t)].forEach([&](std::string_view w, long c) { local.add(w, c); });
+  for (int t = 1; t < threads; ++t)
+    perThread[size_t(t)].forEach([&](std::string_view w, long c) { local.add(w, c); });
 
   // Serialize (len, word, count) per destination rank, exchange, merge.
   const size_t ranks = static_cast<size_t>(size);
@@ -165,7 +167,9 @@ int main(int argc, char** argv) {
   local.forEach([&](std::string_view w, long c) {
     auto& o = out[StringHash{}(w) % ranks];
     uint32_t len = uint32_t(w.size());
-    o.append(reinterpret_cast<const char*>(&len), 4).append(w).append(reinterpret_cast<const char*>(&c), 8);
+    o.append(reinterpret_cast<const char*>(&len), 4)
+        .append(w)
+        .append(reinterpret_cast<const char*>(&c), 8);
   });
   std::vector<int> sc(ranks), sd(ranks), rc(ranks), rd(ranks);
   std::string send;
@@ -178,8 +182,8 @@ int main(int argc, char** argv) {
   int total = 0;
   for (int r = 0; r < size; ++r) rd[size_t(r)] = total, total += rc[size_t(r)];
   std::vector<char> recv(static_cast<size_t>(total));
-  MPI_Alltoallv(send.data(), sc.data(), sd.data(), MPI_CHAR, recv.data(), rc.data(), rd.data(), MPI_CHAR,
-                MPI_COMM_WORLD);
+  MPI_Alltoallv(send.data(), sc.data(), sd.data(), MPI_CHAR, recv.data(), rc.data(), rd.data(),
+                MPI_CHAR, MPI_COMM_WORLD);
   WordTable merged;
   merged.reserve(size_t(total) / 13);  // at most one key per 13 bytes received
   for (const char* p = recv.data(); p < recv.data() + total;) {
@@ -193,7 +197,9 @@ int main(int argc, char** argv) {
   mkdir(argv[2], 0755);
   MPI_Barrier(MPI_COMM_WORLD);
   std::string path = std::string(argv[2]) + "/part-" + std::to_string(rank), text;
-  merged.forEach([&](std::string_view w, long c) { text.append(w).append("\t").append(std::to_string(c)).append("\n"); });
+  merged.forEach([&](std::string_view w, long c) {
+    text.append(w).append("\t").append(std::to_string(c)).append("\n");
+  });
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0) {
     std::fprintf(stderr, "cannot write %s\n", path.c_str());

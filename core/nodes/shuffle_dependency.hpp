@@ -47,7 +47,8 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
       }
     }
     auto sink = makeSink<std::pair<K, V>>([&](std::span<std::pair<K, V>> block) {
-      for (const auto& kv : block) encode(buckets[size_t(hashPartition(Hash<K>{}(kv.first), r))], kv);
+      for (const auto& kv : block)
+        encode(buckets[size_t(hashPartition(Hash<K>{}(kv.first), r))], kv);
     });
     parent_->compute(partition, sink);
   }

@@ -18,8 +18,7 @@ class ShuffledNode final : public Node<std::pair<K, C>> {
 
  public:
   ShuffledNode(std::shared_ptr<const Dep> dep, std::string name)
-      : Node<std::pair<K, C>>(parentRuntime(*dep),
-                              dep->numReducePartitions(), std::move(name)),
+      : Node<std::pair<K, C>>(parentRuntime(*dep), dep->numReducePartitions(), std::move(name)),
         dep_(std::move(dep)) {}
 
   std::vector<sched::Dependency> dependencies() const override { return {{nullptr, dep_.get()}}; }
@@ -47,7 +46,8 @@ class ShuffledNode final : public Node<std::pair<K, C>> {
         block.reserve(kBlockRecords);
         auto flush = [&] {
           if constexpr (std::is_same_v<R, std::pair<K, C>>)
-            merged.upsertBlock(std::span<R>(block), [](C&& c) { return std::move(c); }, agg.mergeCombiners);
+            merged.upsertBlock(
+                std::span<R>(block), [](C&& c) { return std::move(c); }, agg.mergeCombiners);
           else
             merged.upsertBlock(std::span<R>(block), agg.createCombiner, agg.mergeValue);
           block.clear();

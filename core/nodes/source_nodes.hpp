@@ -18,8 +18,8 @@ inline std::pair<int64_t, int64_t> sliceBounds(int64_t len, int slice, int numSl
 template <class T>
 class ParallelCollectionNode final : public Node<T> {
  public:
-  ParallelCollectionNode(std::shared_ptr<sched::Runtime> rt, std::shared_ptr<const std::vector<T>> data,
-                         int numSlices)
+  ParallelCollectionNode(std::shared_ptr<sched::Runtime> rt,
+                         std::shared_ptr<const std::vector<T>> data, int numSlices)
       : Node<T>(std::move(rt), numSlices, "parallelize"), data_(std::move(data)) {}
   std::vector<sched::Dependency> dependencies() const override { return {}; }
   int location(int, int) const override { return -1; }
@@ -46,7 +46,9 @@ class RangeNode final : public Node<long> {
       : Node<long>(std::move(rt), numSlices, "range"), start_(start), step_(step) {
     if (step == 0) throw Error("range: step must not be 0");
     __int128 span = __int128(end) - start;
-    count_ = (span == 0 || (span > 0) != (step > 0)) ? 0 : int64_t((span + step - (step > 0 ? 1 : -1)) / step);
+    count_ = (span == 0 || (span > 0) != (step > 0))
+                 ? 0
+                 : int64_t((span + step - (step > 0 ? 1 : -1)) / step);
   }
   std::vector<sched::Dependency> dependencies() const override { return {}; }
   int location(int, int) const override { return -1; }

@@ -13,7 +13,8 @@ namespace kiln::detail {
 class TextFileNode final : public Node<std::string> {
  public:
   TextFileNode(std::shared_ptr<sched::Runtime> rt, std::vector<io::FileSplit> splits)
-      : Node<std::string>(std::move(rt), int(splits.size()), "textFile"), splits_(std::move(splits)) {}
+      : Node<std::string>(std::move(rt), int(splits.size()), "textFile"),
+        splits_(std::move(splits)) {}
   std::vector<sched::Dependency> dependencies() const override { return {}; }
   int location(int, int) const override { return -1; }
   void compute(int p, BlockSink<std::string>& out) const override {

@@ -23,11 +23,12 @@ namespace detail {
 template <class T>
 struct SerialTraits {
   static constexpr bool value =
-      HasBoostSerialize<T> || (std::is_trivially_copyable_v<T> && !std::is_pointer_v<T> &&
-                               !std::is_member_pointer_v<T>);
+      HasBoostSerialize<T> ||
+      (std::is_trivially_copyable_v<T> && !std::is_pointer_v<T> && !std::is_member_pointer_v<T>);
 };
 template <class C, class Tr, class A>
-struct SerialTraits<std::basic_string<C, Tr, A>> : std::bool_constant<std::is_trivially_copyable_v<C>> {};
+struct SerialTraits<std::basic_string<C, Tr, A>>
+    : std::bool_constant<std::is_trivially_copyable_v<C>> {};
 template <class A, class B>
 struct SerialTraits<std::pair<A, B>>
     : std::bool_constant<SerialTraits<std::remove_const_t<A>>::value && SerialTraits<B>::value> {};
@@ -61,10 +62,10 @@ inline constexpr bool kMemcpyable =
 template <class T>
 concept Serializable = detail::SerialTraits<std::remove_cv_t<T>>::value;
 
-#define KILN_SERIALIZABLE_MESSAGE                                                          \
-  "kiln: this element type cannot be sent between ranks. Use a trivially copyable type "   \
-  "(no pointers), std::string, or std::pair / tuple / vector / array / optional / map / "  \
-  "unordered_map of serializable types; for any other class add a Boost.Serialization "    \
+#define KILN_SERIALIZABLE_MESSAGE                                                         \
+  "kiln: this element type cannot be sent between ranks. Use a trivially copyable type "  \
+  "(no pointers), std::string, or std::pair / tuple / vector / array / optional / map / " \
+  "unordered_map of serializable types; for any other class add a Boost.Serialization "   \
   "member: template <class Archive> void serialize(Archive& ar, unsigned) { ar & field1 " \
   "& field2; }"
 
@@ -177,7 +178,8 @@ struct Codec<std::array<T, N>> {
   static std::array<T, N> get(ByteReader& in) {
     return [&]<size_t... I>(std::index_sequence<I...>) {
       return std::array<T, N>{((void)I, decode<T>(in))...};
-    }(std::make_index_sequence<N>{});
+    }
+    (std::make_index_sequence<N>{});
   }
 };
 

@@ -1,7 +1,6 @@
 // Must NOT compile: an RDD of a type Kiln cannot send between ranks. The test checks that the
 // compiler's message tells the user what to add.
 #include <kiln/kiln.hpp>
-
 #include <memory>
 
 struct Handle {
