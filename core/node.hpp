@@ -7,6 +7,7 @@
 #include "../sched/lineage.hpp"
 #include "../sched/runtime.hpp"
 #include "block_sink.hpp"
+#include "partitioner.hpp"
 
 namespace kiln::detail {
 
@@ -21,9 +22,16 @@ class Node : public sched::LineageNode {
 
   sched::Runtime& runtime() const { return *rt_; }
   const std::shared_ptr<sched::Runtime>& runtimePtr() const { return rt_; }
+  // How the records are placed by key, when known (pair RDDs after a shuffle, and the narrow
+  // operators that keep keys where they are).
+  const std::shared_ptr<const PartitionerBase>& partitioner() const { return partitioner_; }
+
+ protected:
+  void setPartitioner(std::shared_ptr<const PartitionerBase> p) { partitioner_ = std::move(p); }
 
  private:
   std::shared_ptr<sched::Runtime> rt_;
+  std::shared_ptr<const PartitionerBase> partitioner_;
 };
 
 template <class T>
@@ -33,9 +41,13 @@ using NodePtr = std::shared_ptr<const Node<T>>;
 template <class In, class Out>
 class OneParentNode : public Node<Out> {
  public:
-  OneParentNode(NodePtr<In> parent, std::string name)
+  // preservesPartitioning: the operator keeps every record's key in its partition (mapValues,
+  // filter, ...), so the parent's partitioner still describes the output.
+  OneParentNode(NodePtr<In> parent, std::string name, bool preservesPartitioning = false)
       : Node<Out>(parent->runtimePtr(), parent->numPartitions(), std::move(name)),
-        parent_(std::move(parent)) {}
+        parent_(std::move(parent)) {
+    if (preservesPartitioning) this->setPartitioner(parent_->partitioner());
+  }
   std::vector<sched::Dependency> dependencies() const override {
     return {{parent_.get(), nullptr}};
   }

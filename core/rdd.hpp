@@ -5,11 +5,14 @@
 // calls the same actions in the same order; an action returns the same value on every rank.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -17,6 +20,7 @@
 
 #include "hash.hpp"
 #include "node.hpp"
+#include "partitioner.hpp"
 #include "serialization/codec.hpp"
 
 namespace kiln {
@@ -41,6 +45,23 @@ struct PairTypes<std::pair<K, V>> {
 template <class R>
 using RangeValue = std::decay_t<decltype(*std::begin(std::declval<R&>()))>;
 }  // namespace detail
+
+// A shuffle's target: a partition count (hash partitioning; 0 means the default) or a
+// partitioner. Spark's overloads taking numPartitions or a Partitioner, in one parameter.
+template <class K>
+class Partitioning {
+ public:
+  Partitioning(int numPartitions = 0) : count_(numPartitions) {}  // NOLINT: implicit on purpose
+  template <class P>
+  requires std::derived_from<P, Partitioner<K>> Partitioning(std::shared_ptr<P> p)
+      : partitioner_(std::move(p)) {}  // NOLINT
+  int count() const { return count_; }
+  const std::shared_ptr<const Partitioner<K>>& partitioner() const { return partitioner_; }
+
+ private:
+  int count_ = 0;
+  std::shared_ptr<const Partitioner<K>> partitioner_;
+};
 
 #define KILN_REQUIRE_PAIR(op)                       \
   static_assert(detail::PairTypes<T>::isPair,       \
@@ -93,24 +114,64 @@ class RDD {
   // Each partition as one vector.
   RDD<std::vector<T>> glom() const;
 
-  // ---- Shuffles (pair RDDs); numPartitions 0 means the default -------------------------------
-  // The default is kiln.default.parallelism if set, else this RDD's number of partitions.
+  // ---- Shuffles (pair RDDs) ------------------------------------------------------------------
+  // `partitions` is a partition count or a partitioner (Partitioning<K>). The default, as in
+  // Spark: the largest input partitioner that fits, else hash partitioning into
+  // kiln.default.parallelism partitions if set, else the largest input's partition count. An
+  // input already partitioned that way is not shuffled again.
   template <class Create, class MergeValue, class MergeCombiners>
   auto combineByKey(Create createCombiner, MergeValue mergeValue, MergeCombiners mergeCombiners,
-                    int numPartitions = 0, bool mapSideCombine = true) const;
+                    Partitioning<K> partitions = {}, bool mapSideCombine = true) const;
   // f(V, V) -> V, associative and commutative; combined on the map side first.
   template <class F>
-  RDD<T> reduceByKey(F f, int numPartitions = 0) const;
+  RDD<T> reduceByKey(F f, Partitioning<K> partitions = {}) const;
   template <class F>
-  RDD<T> foldByKey(V zeroValue, F f, int numPartitions = 0) const;
+  RDD<T> foldByKey(V zeroValue, F f, Partitioning<K> partitions = {}) const;
   // seqOp(U, V) -> U within a partition, combOp(U, U) -> U across partitions.
   template <class U, class Seq, class Comb>
-  auto aggregateByKey(U zeroValue, Seq seqOp, Comb combOp, int numPartitions = 0) const;
-  auto groupByKey(int numPartitions = 0) const;
-  // Hash-partitions the records by key.
-  RDD<T> partitionBy(int numPartitions) const;
+  auto aggregateByKey(U zeroValue, Seq seqOp, Comb combOp, Partitioning<K> partitions = {}) const;
+  auto groupByKey(Partitioning<K> partitions = {}) const;
+  // Places the records by key (a count means hash partitioning).
+  RDD<T> partitionBy(Partitioning<K> partitions) const;
   // Any RDD: spreads records evenly over numPartitions (a full shuffle).
   RDD<T> repartition(int numPartitions) const;
+  // The partitioner that places this pair RDD's records, or null.
+  std::shared_ptr<const Partitioner<K>> partitioner() const;
+
+  // ---- Joins (pair RDDs with the same key type) ----------------------------------------------
+  // For each key, the values of this RDD and of other(s). groupWith is the same.
+  template <class W>
+  RDD<std::pair<K, std::pair<std::vector<V>, std::vector<W>>>> cogroup(
+      const RDD<std::pair<K, W>>& other, Partitioning<K> partitions = {}) const;
+  template <class W1, class W2>
+  RDD<std::pair<K, std::tuple<std::vector<V>, std::vector<W1>, std::vector<W2>>>> cogroup(
+      const RDD<std::pair<K, W1>>& other1, const RDD<std::pair<K, W2>>& other2,
+      Partitioning<K> partitions = {}) const;
+  template <class W>
+  auto groupWith(const RDD<std::pair<K, W>>& other) const {
+    return cogroup(other);
+  }
+  template <class W1, class W2>
+  auto groupWith(const RDD<std::pair<K, W1>>& o1, const RDD<std::pair<K, W2>>& o2) const {
+    return cogroup(o1, o2);
+  }
+  // (k, (v, w)) for every pair of values of a key present in both.
+  template <class W>
+  RDD<std::pair<K, std::pair<V, W>>> join(const RDD<std::pair<K, W>>& other,
+                                          Partitioning<K> partitions = {}) const;
+  // Every (k, v) of this RDD, with each matching w or nullopt.
+  template <class W>
+  RDD<std::pair<K, std::pair<V, std::optional<W>>>> leftOuterJoin(
+      const RDD<std::pair<K, W>>& other, Partitioning<K> partitions = {}) const;
+  template <class W>
+  RDD<std::pair<K, std::pair<std::optional<V>, W>>> rightOuterJoin(
+      const RDD<std::pair<K, W>>& other, Partitioning<K> partitions = {}) const;
+  template <class W>
+  RDD<std::pair<K, std::pair<std::optional<V>, std::optional<W>>>> fullOuterJoin(
+      const RDD<std::pair<K, W>>& other, Partitioning<K> partitions = {}) const;
+  // The records whose key is not in other.
+  template <class W>
+  RDD<T> subtractByKey(const RDD<std::pair<K, W>>& other, Partitioning<K> partitions = {}) const;
 
   // ---- Actions: run a job; same result on every rank -----------------------------------------
   std::vector<T> collect() const;
@@ -143,6 +204,12 @@ class RDD {
   std::unordered_map<T, long, Hash<T>> countByValue() const;
   // Pair RDDs: key -> value; with duplicate keys the later record (partition order) wins.
   auto collectAsMap() const;
+  // Pair RDDs: the values of a key; only the key's partition is computed when the partitioner
+  // is known.
+  std::vector<V> lookup(const K& key) const;
+  // Pair RDDs: reduceByKey merged into a map on every rank, without a shuffle.
+  template <class F>
+  std::unordered_map<K, V, Hash<K>> reduceByKeyLocally(F f) const;
   // A directory of part-00000... files with one line per record, and _SUCCESS when complete.
   // Pairs are written as key<TAB>value. Fails if the directory exists.
   void saveAsTextFile(const std::string& path) const;
@@ -150,7 +217,9 @@ class RDD {
   const detail::NodePtr<T>& node() const { return node_; }
 
  private:
-  int shufflePartitions(int requested, const char* op) const;
+  template <class C, class Agg>
+  RDD<std::pair<K, C>> combineWith(Agg agg, const Partitioning<K>& partitions, bool mapSideCombine,
+                                   const char* name) const;
   std::vector<ByteBuffer> runJob(std::vector<int> partitions,
                                  std::function<ByteBuffer(int)> perPartition,
                                  const sched::JobHooks& hooks = {}) const;
@@ -162,5 +231,6 @@ class RDD {
 }  // namespace kiln
 
 #include "rdd_actions.hpp"
+#include "rdd_joins.hpp"
 #include "rdd_shuffles.hpp"
 #include "rdd_transformations.hpp"

@@ -8,6 +8,7 @@
 
 #include "../io/output_directory.hpp"
 #include "../sched/task_context.hpp"
+#include "flat_hash_map.hpp"
 #include "rdd.hpp"
 #include "text_format.hpp"
 
@@ -299,6 +300,59 @@ auto RDD<T>::collectAsMap() const {
   KILN_REQUIRE_PAIR("collectAsMap");
   std::unordered_map<K, V, Hash<K>> out;
   for (auto& [k, v] : collect()) out.insert_or_assign(std::move(k), std::move(v));
+  return out;
+}
+
+template <class T>
+std::vector<typename RDD<T>::V> RDD<T>::lookup(const K& key) const {
+  KILN_REQUIRE_PAIR("lookup");
+  std::vector<int> parts = allPartitions();
+  if (auto part = partitioner()) parts = {part->getPartition(key)};
+  auto node = node_;
+  auto results = runJob(parts, [node, key](int p) {
+    ByteBuffer out;
+    auto sink = detail::makeSink<T>([&](std::span<T> block) {
+      for (const T& kv : block)
+        if (kv.first == key) encode(out, kv.second);
+    });
+    node->compute(p, sink);
+    return out;
+  });
+  std::vector<V> values;
+  for (const auto& r : results)
+    for (auto& v : detail::decodeAll<V>(r)) values.push_back(std::move(v));
+  return values;
+}
+
+template <class T>
+template <class F>
+std::unordered_map<typename RDD<T>::K, typename RDD<T>::V, Hash<typename RDD<T>::K>>
+RDD<T>::reduceByKeyLocally(F f) const {
+  KILN_REQUIRE_PAIR("reduceByKeyLocally");
+  static_assert(std::is_invocable_r_v<V, const F&, V&&, V&&>,
+                "kiln: reduceByKeyLocally(f): f must be (V, V) -> V");
+  auto merge = [f](V&& a, V&& b) { return V(f(std::move(a), std::move(b))); };
+  auto node = node_;
+  auto results = runJob(allPartitions(), [node, merge](int p) {
+    detail::FlatHashMap<K, V> m;
+    auto sink = detail::makeSink<T>([&](std::span<T> block) {
+      m.upsertBlock(
+          block, [](V&& v) { return std::move(v); }, merge);
+    });
+    node->compute(p, sink);
+    ByteBuffer out;
+    for (const auto& e : m.entries()) encode(out, e.kv);
+    return out;
+  });
+  std::unordered_map<K, V, Hash<K>> out;
+  for (const auto& r : results)
+    for (auto& [k, v] : detail::decodeAll<T>(r)) {
+      auto it = out.find(k);
+      if (it == out.end())
+        out.emplace(std::move(k), std::move(v));
+      else
+        it->second = merge(std::move(it->second), std::move(v));
+    }
   return out;
 }
 

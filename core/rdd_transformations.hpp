@@ -75,7 +75,7 @@ auto RDD<T>::mapValues(F f) const {
   using W = std::decay_t<std::invoke_result_t<F&, V&>>;
   auto g = [f = std::move(f)](T& kv) { return std::pair<K, W>(kv.first, f(kv.second)); };
   return RDD<std::pair<K, W>>(std::make_shared<detail::MapNode<T, std::pair<K, W>, decltype(g)>>(
-      node_, std::move(g), "mapValues"));
+      node_, std::move(g), "mapValues", true));
 }
 
 template <class T>
@@ -91,8 +91,8 @@ auto RDD<T>::flatMapValues(F f) const {
     return out;
   };
   return RDD<std::pair<K, W>>(
-      std::make_shared<detail::FlatMapNode<T, std::pair<K, W>, decltype(g)>>(node_, std::move(g),
-                                                                             "flatMapValues"));
+      std::make_shared<detail::FlatMapNode<T, std::pair<K, W>, decltype(g)>>(
+          node_, std::move(g), "flatMapValues", true));
 }
 
 template <class T>

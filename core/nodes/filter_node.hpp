@@ -9,7 +9,7 @@ template <class T, class F>
 class FilterNode final : public OneParentNode<T, T> {
  public:
   FilterNode(NodePtr<T> parent, F f)
-      : OneParentNode<T, T>(std::move(parent), "filter"), f_(std::move(f)) {}
+      : OneParentNode<T, T>(std::move(parent), "filter", true), f_(std::move(f)) {}
   void compute(int p, BlockSink<T>& out) const override {
     auto sink = makeSink<T>([&](std::span<T> block) {
       size_t kept = 0;

@@ -11,8 +11,10 @@ namespace kiln::detail {
 template <class In, class Out, class F>
 class FlatMapNode final : public OneParentNode<In, Out> {
  public:
-  FlatMapNode(NodePtr<In> parent, F f, std::string name = "flatMap")
-      : OneParentNode<In, Out>(std::move(parent), std::move(name)), f_(std::move(f)) {}
+  FlatMapNode(NodePtr<In> parent, F f, std::string name = "flatMap",
+              bool preservesPartitioning = false)
+      : OneParentNode<In, Out>(std::move(parent), std::move(name), preservesPartitioning),
+        f_(std::move(f)) {}
   void compute(int p, BlockSink<Out>& out) const override {
     BlockBuilder<Out> builder(out);
     auto sink = makeSink<In>([&](std::span<In> block) {

@@ -8,8 +8,9 @@ namespace kiln::detail {
 template <class In, class Out, class F>
 class MapNode final : public OneParentNode<In, Out> {
  public:
-  MapNode(NodePtr<In> parent, F f, std::string name = "map")
-      : OneParentNode<In, Out>(std::move(parent), std::move(name)), f_(std::move(f)) {}
+  MapNode(NodePtr<In> parent, F f, std::string name = "map", bool preservesPartitioning = false)
+      : OneParentNode<In, Out>(std::move(parent), std::move(name), preservesPartitioning),
+        f_(std::move(f)) {}
   void compute(int p, BlockSink<Out>& out) const override {
     BlockBuilder<Out> builder(out);
     auto sink = makeSink<In>([&](std::span<In> block) {

@@ -10,8 +10,9 @@ namespace kiln::detail {
 template <class In, class Out, class F>
 class MapPartitionsNode final : public OneParentNode<In, Out> {
  public:
-  MapPartitionsNode(NodePtr<In> parent, F f, std::string name)
-      : OneParentNode<In, Out>(std::move(parent), std::move(name)), f_(std::move(f)) {}
+  MapPartitionsNode(NodePtr<In> parent, F f, std::string name, bool preservesPartitioning = false)
+      : OneParentNode<In, Out>(std::move(parent), std::move(name), preservesPartitioning),
+        f_(std::move(f)) {}
   void compute(int p, BlockSink<Out>& out) const override {
     std::vector<In> records;
     auto sink = makeSink<In>([&](std::span<In> block) {

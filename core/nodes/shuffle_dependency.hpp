@@ -1,5 +1,5 @@
-// The map side of a shuffle over pair records: hash-partitions each map task's records into
-// one bucket per reduce partition, combining values per key first when asked (Spark's
+// The map side of a shuffle over pair records: places each map task's records into one bucket
+// per reduce partition by the partitioner, combining values per key first when asked (Spark's
 // map-side combine).
 #pragma once
 
@@ -10,6 +10,7 @@
 #include "../flat_hash_map.hpp"
 #include "../hash.hpp"
 #include "../node.hpp"
+#include "../partitioner.hpp"
 #include "../serialization/codec.hpp"
 
 namespace kiln::detail {
@@ -19,10 +20,13 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
   static constexpr bool kAggregates = !std::is_same_v<Agg, NoAggregation>;
 
  public:
-  PairShuffleDependency(NodePtr<std::pair<K, V>> parent, int numReducePartitions, Agg agg,
+  PairShuffleDependency(NodePtr<std::pair<K, V>> parent,
+                        std::shared_ptr<const Partitioner<K>> partitioner, Agg agg,
                         bool mapSideCombine)
-      : ShuffleDependency(parent->runtime().newShuffleId(), numReducePartitions),
+      : ShuffleDependency(parent->runtime().newShuffleId(), partitioner->numPartitions()),
         parent_(std::move(parent)),
+        partitioner_(std::move(partitioner)),
+        isHash_(dynamic_cast<const HashPartitioner<K>*>(partitioner_.get()) != nullptr),
         agg_(std::move(agg)),
         mapSideCombine_(kAggregates && mapSideCombine) {
     parent_->runtime().registerShuffle(*this);
@@ -30,11 +34,12 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
   ~PairShuffleDependency() override { parent_->runtime().unregisterShuffle(shuffleId()); }
 
   const sched::LineageNode& mapSide() const override { return *parent_; }
+  const NodePtr<std::pair<K, V>>& parent() const { return parent_; }
+  const std::shared_ptr<const Partitioner<K>>& partitioner() const { return partitioner_; }
   const Agg& aggregator() const { return agg_; }
   bool mapSideCombine() const { return mapSideCombine_; }
 
   void runMapTask(int partition, std::vector<ByteBuffer>& buckets) const override {
-    const int r = numReducePartitions();
     if constexpr (kAggregates) {
       if (mapSideCombine_) {
         FlatHashMap<K, C> combined;
@@ -42,19 +47,50 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
           combined.upsertBlock(block, agg_.createCombiner, agg_.mergeValue);
         });
         parent_->compute(partition, sink);
-        for (auto& e : combined.entries()) encode(buckets[size_t(hashPartition(e.hash, r))], e.kv);
+        auto& entries = combined.entries();
+        writeBuckets(
+            entries.size(), [&](size_t i) -> const std::pair<K, C>& { return entries[i].kv; },
+            [&](size_t i) { return entries[i].hash; }, buckets);
         return;
       }
     }
     auto sink = makeSink<std::pair<K, V>>([&](std::span<std::pair<K, V>> block) {
-      for (const auto& kv : block)
-        encode(buckets[size_t(hashPartition(Hash<K>{}(kv.first), r))], kv);
+      writeBuckets(
+          block.size(), [&](size_t i) -> const std::pair<K, V>& { return block[i]; },
+          [&](size_t i) { return Hash<K>{}(block[i].first); }, buckets);
     });
     parent_->compute(partition, sink);
   }
 
  private:
+  // Encodes n records into their partitions' buckets, asking the partitioner a block at a
+  // time; a hash partitioner reuses the key hash (stored by the combining table).
+  template <class Record, class HashOf>
+  void writeBuckets(size_t n, Record&& record, HashOf&& hashOf,
+                    std::vector<ByteBuffer>& buckets) const {
+    constexpr size_t kChunk = 256;
+    const K* keys[kChunk];
+    int parts[kChunk];
+    const int r = numReducePartitions();
+    for (size_t base = 0; base < n; base += kChunk) {
+      size_t m = std::min(kChunk, n - base);
+      if (isHash_) {
+        for (size_t i = 0; i < m; ++i) parts[i] = hashPartition(hashOf(base + i), r);
+      } else {
+        for (size_t i = 0; i < m; ++i) keys[i] = &record(base + i).first;
+        partitioner_->getPartitions(std::span<const K* const>(keys, m), parts);
+        for (size_t i = 0; i < m; ++i)
+          if (parts[i] < 0 || parts[i] >= r)
+            throw Error("partitioner " + partitioner_->describe() + " returned partition " +
+                        std::to_string(parts[i]) + ", outside [0, " + std::to_string(r) + ")");
+      }
+      for (size_t i = 0; i < m; ++i) encode(buckets[size_t(parts[i])], record(base + i));
+    }
+  }
+
   NodePtr<std::pair<K, V>> parent_;
+  std::shared_ptr<const Partitioner<K>> partitioner_;
+  bool isHash_;
   Agg agg_;
   bool mapSideCombine_;
 };

@@ -6,6 +6,7 @@
 
 #include "../../sched/task_context.hpp"
 #include "shuffle_dependency.hpp"
+#include "shuffle_reader.hpp"
 
 namespace kiln::detail {
 
@@ -19,7 +20,9 @@ class ShuffledNode final : public Node<std::pair<K, C>> {
  public:
   ShuffledNode(std::shared_ptr<const Dep> dep, std::string name)
       : Node<std::pair<K, C>>(parentRuntime(*dep), dep->numReducePartitions(), std::move(name)),
-        dep_(std::move(dep)) {}
+        dep_(std::move(dep)) {
+    this->setPartitioner(dep_->partitioner());
+  }
 
   std::vector<sched::Dependency> dependencies() const override { return {{nullptr, dep_.get()}}; }
   int location(int p, int numExecutors) const override {
@@ -27,53 +30,34 @@ class ShuffledNode final : public Node<std::pair<K, C>> {
   }
 
   void compute(int p, BlockSink<std::pair<K, C>>& out) const override {
-    auto segments = this->runtime().shuffleStore().segments(dep_->shuffleId(), p);
-    BlockBuilder<std::pair<K, C>> builder(out);
+    const int shuffle = dep_->shuffleId();
     if constexpr (!kAggregates) {
-      for (const auto& seg : segments) {
-        TaskContext::checkCancelled();
-        ByteReader in(seg.bytes);
-        while (!in.atEnd()) builder.add(decode<std::pair<K, V>>(in));
-      }
+      readShuffleBlocks<std::pair<K, V>>(
+          this->runtime(), shuffle, p, [&](std::span<std::pair<K, V>> block) { out.push(block); });
     } else {
+      // Records arrive as (K, C) after a map-side combine, else as (K, V).
       const Agg& agg = dep_->aggregator();
       FlatHashMap<K, C> merged;
-      // Records arrive as (K, C) after a map-side combine, else as (K, V); decode a block, then
-      // merge it into the table in one batch.
-      auto mergeAll = [&](auto recordType) {
-        using R = typename decltype(recordType)::type;
-        std::vector<R> block;
-        block.reserve(kBlockRecords);
-        auto flush = [&] {
-          if constexpr (std::is_same_v<R, std::pair<K, C>>)
-            merged.upsertBlock(
-                std::span<R>(block), [](C&& c) { return std::move(c); }, agg.mergeCombiners);
-          else
-            merged.upsertBlock(std::span<R>(block), agg.createCombiner, agg.mergeValue);
-          block.clear();
-        };
-        for (const auto& seg : segments) {
-          TaskContext::checkCancelled();
-          ByteReader in(seg.bytes);
-          while (!in.atEnd()) {
-            block.push_back(decode<R>(in));
-            if (block.size() == kBlockRecords) flush();
-          }
-        }
-        flush();
-      };
       if (dep_->mapSideCombine())
-        mergeAll(std::type_identity<std::pair<K, C>>());
+        readShuffleBlocks<std::pair<K, C>>(
+            this->runtime(), shuffle, p, [&](std::span<std::pair<K, C>> b) {
+              merged.upsertBlock(
+                  b, [](C&& c) { return std::move(c); }, agg.mergeCombiners);
+            });
       else
-        mergeAll(std::type_identity<std::pair<K, V>>());
+        readShuffleBlocks<std::pair<K, V>>(
+            this->runtime(), shuffle, p, [&](std::span<std::pair<K, V>> b) {
+              merged.upsertBlock(b, agg.createCombiner, agg.mergeValue);
+            });
+      BlockBuilder<std::pair<K, C>> builder(out);
       for (auto& e : merged.entries()) builder.add(std::move(e.kv));
+      builder.flush();
     }
-    builder.flush();
   }
 
  private:
   static std::shared_ptr<sched::Runtime> parentRuntime(const Dep& dep) {
-    return static_cast<const Node<std::pair<K, V>>&>(dep.mapSide()).runtimePtr();
+    return dep.parent()->runtimePtr();
   }
   std::shared_ptr<const Dep> dep_;
 };

@@ -1,0 +1,32 @@
+// A by-key aggregation of an RDD that is already partitioned by the requested partitioner:
+// every key's records are in one partition, so each partition is combined where it is, with no
+// shuffle (as Spark does).
+#pragma once
+
+#include "../flat_hash_map.hpp"
+#include "../node.hpp"
+
+namespace kiln::detail {
+
+template <class K, class V, class C, class Agg>
+class CombineLocallyNode final : public OneParentNode<std::pair<K, V>, std::pair<K, C>> {
+ public:
+  CombineLocallyNode(NodePtr<std::pair<K, V>> parent, Agg agg, std::string name)
+      : OneParentNode<std::pair<K, V>, std::pair<K, C>>(std::move(parent), std::move(name), true),
+        agg_(std::move(agg)) {}
+  void compute(int p, BlockSink<std::pair<K, C>>& out) const override {
+    FlatHashMap<K, C> combined;
+    auto sink = makeSink<std::pair<K, V>>([&](std::span<std::pair<K, V>> block) {
+      combined.upsertBlock(block, agg_.createCombiner, agg_.mergeValue);
+    });
+    this->parent_->compute(p, sink);
+    BlockBuilder<std::pair<K, C>> builder(out);
+    for (auto& e : combined.entries()) builder.add(std::move(e.kv));
+    builder.flush();
+  }
+
+ private:
+  Agg agg_;
+};
+
+}  // namespace kiln::detail

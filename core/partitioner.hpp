@@ -1,0 +1,139 @@
+// Partitioners: which partition each key of a pair RDD belongs to (Spark's Partitioner).
+#pragma once
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <typeinfo>
+#include <vector>
+
+#include "../util/error.hpp"
+#include "hash.hpp"
+
+namespace kiln {
+
+// What every partitioner has, whatever its key type: a count, equality and a description.
+class PartitionerBase {
+ public:
+  virtual ~PartitionerBase() = default;
+  virtual int numPartitions() const = 0;
+  // Two equal partitioners place every key in the same partition, so an RDD already
+  // partitioned by one needs no shuffle to be partitioned by the other.
+  virtual bool equals(const PartitionerBase& other) const = 0;
+  virtual std::string describe() const = 0;
+};
+
+// Subclass this for your own partitioning: implement numPartitions, getPartition and equals.
+template <class K>
+class Partitioner : public PartitionerBase {
+ public:
+  virtual int getPartition(const K& key) const = 0;
+  // Kiln asks for a whole block of keys at once: one virtual call per block. Kiln's own
+  // partitioners override it with an inlined loop.
+  virtual void getPartitions(std::span<const K* const> keys, int* out) const {
+    for (size_t i = 0; i < keys.size(); ++i) out[i] = getPartition(*keys[i]);
+  }
+  std::string describe() const override {
+    return "Partitioner(" + std::to_string(numPartitions()) + ")";
+  }
+};
+
+// Spark's HashPartitioner: hash of the key modulo the partition count.
+template <class K>
+class HashPartitioner final : public Partitioner<K> {
+ public:
+  explicit HashPartitioner(int numPartitions) : n_(numPartitions) {
+    if (n_ <= 0)
+      throw Error("HashPartitioner: number of partitions (" + std::to_string(n_) +
+                  ") must be positive");
+  }
+  int numPartitions() const override { return n_; }
+  int getPartition(const K& key) const override { return hashPartition(Hash<K>{}(key), n_); }
+  void getPartitions(std::span<const K* const> keys, int* out) const override {
+    for (size_t i = 0; i < keys.size(); ++i) out[i] = hashPartition(Hash<K>{}(*keys[i]), n_);
+  }
+  bool equals(const PartitionerBase& o) const override {
+    auto* h = dynamic_cast<const HashPartitioner*>(&o);
+    return h && h->n_ == n_;
+  }
+  std::string describe() const override { return "HashPartitioner(" + std::to_string(n_) + ")"; }
+
+ private:
+  int n_;
+};
+
+// Spark's RangePartitioner: partition i holds the keys in (bounds[i-1], bounds[i]], the last
+// one the keys above every bound; reversed when descending. sortByKey computes the bounds by
+// sampling its input.
+template <class K, class Less = std::less<>>
+class RangePartitioner final : public Partitioner<K> {
+ public:
+  RangePartitioner(std::vector<K> bounds, bool ascending = true, Less less = Less())
+      : bounds_(std::move(bounds)), ascending_(ascending), less_(less) {}
+  int numPartitions() const override { return int(bounds_.size()) + 1; }
+  int getPartition(const K& key) const override {
+    int p = int(std::lower_bound(bounds_.begin(), bounds_.end(), key, less_) - bounds_.begin());
+    return ascending_ ? p : int(bounds_.size()) - p;
+  }
+  void getPartitions(std::span<const K* const> keys, int* out) const override {
+    for (size_t i = 0; i < keys.size(); ++i) out[i] = RangePartitioner::getPartition(*keys[i]);
+  }
+  bool equals(const PartitionerBase& o) const override {
+    auto* r = dynamic_cast<const RangePartitioner*>(&o);
+    if (!r || r->ascending_ != ascending_ || r->bounds_.size() != bounds_.size()) return false;
+    for (size_t i = 0; i < bounds_.size(); ++i)
+      if (less_(bounds_[i], r->bounds_[i]) || less_(r->bounds_[i], bounds_[i])) return false;
+    return true;
+  }
+  std::string describe() const override {
+    return "RangePartitioner(" + std::to_string(numPartitions()) + ")";
+  }
+  const std::vector<K>& bounds() const { return bounds_; }
+
+ private:
+  std::vector<K> bounds_;
+  bool ascending_;
+  Less less_;
+};
+
+// A partitioner from a function key -> partition (its result is taken modulo n). Two of them
+// are equal only if they are the same object.
+template <class K, class F>
+class FunctionPartitioner final : public Partitioner<K> {
+ public:
+  FunctionPartitioner(int n, F f) : n_(n), f_(std::move(f)) {
+    if (n_ <= 0) throw Error("partitioner: number of partitions must be positive");
+  }
+  int numPartitions() const override { return n_; }
+  int getPartition(const K& key) const override {
+    long p = long(f_(key)) % n_;
+    return int(p < 0 ? p + n_ : p);
+  }
+  void getPartitions(std::span<const K* const> keys, int* out) const override {
+    for (size_t i = 0; i < keys.size(); ++i) out[i] = FunctionPartitioner::getPartition(*keys[i]);
+  }
+  bool equals(const PartitionerBase& o) const override { return &o == this; }
+
+ private:
+  int n_;
+  F f_;
+};
+
+template <class K>
+std::shared_ptr<const Partitioner<K>> hashPartitioner(int n) {
+  return std::make_shared<HashPartitioner<K>>(n);
+}
+template <class K, class F>
+std::shared_ptr<const Partitioner<K>> makePartitioner(int n, F f) {
+  return std::make_shared<FunctionPartitioner<K, F>>(n, std::move(f));
+}
+
+namespace detail {
+inline bool samePartitioner(const PartitionerBase* a, const PartitionerBase* b) {
+  return a && b && (a == b || a->equals(*b));
+}
+}  // namespace detail
+
+}  // namespace kiln
