@@ -54,7 +54,7 @@ uint64_t Conf::getBytes(const std::string& key, uint64_t fallback) const {
                   : suffix == "g"                 ? 1ULL << 30
                   : suffix == "t"                 ? 1ULL << 40
                                                   : 0;
-  if (r.ec != std::errc() || mult == 0)
+  if (r.ec != std::errc() || mult == 0 || n > UINT64_MAX / mult)
     throw Error("configuration " + key + "=" + *v + ": not a size (e.g. 4096, 64k, 512m, 2g)");
   return n * mult;
 }

@@ -10,19 +10,14 @@ namespace {
 // Largest piece sent in one MPI call; below INT_MAX so counts fit an int.
 constexpr size_t kChunk = size_t(1) << 30;
 
-// Every message starts with its total size; small ones carry the payload in the same piece.
-void sendPieces(MPI_Comm comm, int dest, int tag, const ByteBuffer& bytes) {
-  uint64_t total = bytes.size();
-  size_t first = std::min<size_t>(total, kChunk - sizeof(total));
-  ByteBuffer head;
-  head.reserve(sizeof(total) + first);
-  head.put(total);
-  head.append(bytes.data(), first);
-  MPI_Send(head.data(), int(head.size()), MPI_BYTE, dest, tag, comm);
-  for (size_t off = first; off < total; off += kChunk) {
-    int n = int(std::min(kChunk, total - off));
-    MPI_Send(bytes.data() + off, n, MPI_BYTE, dest, tag, comm);
-  }
+// On the wire a message is its total size (8 bytes) followed by the payload, in pieces of at
+// most kChunk bytes so that MPI counts fit an int.
+ByteBuffer withSizeHeader(const ByteBuffer& bytes) {
+  ByteBuffer framed;
+  framed.reserve(sizeof(uint64_t) + bytes.size());
+  framed.put(uint64_t(bytes.size()));
+  framed.append(bytes.data(), bytes.size());
+  return framed;
 }
 
 Message receivePieces(MPI_Comm comm, int tag, const MPI_Status& probed) {
@@ -44,10 +39,34 @@ Message receivePieces(MPI_Comm comm, int tag, const MPI_Status& probed) {
   return m;
 }
 
+std::vector<MPI_Request> startPieces(MPI_Comm comm, int dest, int tag, const ByteBuffer& framed) {
+  std::vector<MPI_Request> reqs;
+  for (size_t off = 0; off < framed.size(); off += kChunk) {
+    int n = int(std::min(kChunk, framed.size() - off));
+    reqs.emplace_back();
+    MPI_Isend(framed.data() + off, n, MPI_BYTE, dest, tag, comm, &reqs.back());
+  }
+  return reqs;
+}
+
 }  // namespace
 
+bool PendingSend::done() {
+  int flag = 0;
+  MPI_Testall(int(requests_.size()), requests_.data(), &flag, MPI_STATUSES_IGNORE);
+  return flag != 0;
+}
+
+PendingSend MessageChannel::startSend(int dest, ByteBuffer bytes) const {
+  ByteBuffer framed = withSizeHeader(bytes);
+  auto reqs = startPieces(comm_, dest, tag_, framed);
+  return PendingSend(std::move(framed), std::move(reqs));
+}
+
 void MessageChannel::send(int dest, const ByteBuffer& bytes) const {
-  sendPieces(comm_, dest, tag_, bytes);
+  ByteBuffer framed = withSizeHeader(bytes);
+  auto reqs = startPieces(comm_, dest, tag_, framed);
+  MPI_Waitall(int(reqs.size()), reqs.data(), MPI_STATUSES_IGNORE);
 }
 
 std::optional<Message> MessageChannel::tryReceive(int source) const {

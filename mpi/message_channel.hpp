@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include <optional>
+#include <vector>
 
 #include "../util/byte_buffer.hpp"
 
@@ -14,6 +15,21 @@ struct Message {
   ByteBuffer bytes;
 };
 
+// A send in flight; keeps its bytes alive until MPI is done with them.
+class PendingSend {
+ public:
+  PendingSend(ByteBuffer bytes, std::vector<MPI_Request> requests)
+      : bytes_(std::move(bytes)), requests_(std::move(requests)) {}
+  PendingSend(PendingSend&&) = default;
+  PendingSend& operator=(PendingSend&&) = default;
+  // True once every piece has been sent.
+  bool done();
+
+ private:
+  ByteBuffer bytes_;
+  std::vector<MPI_Request> requests_;
+};
+
 // A tagged stream of byte messages on a communicator. Messages larger than an MPI count are
 // sent as a header carrying the total size followed by chunks; MPI's ordering between one
 // sender and receiver on one tag keeps the pieces together.
@@ -21,6 +37,8 @@ class MessageChannel {
  public:
   MessageChannel(MPI_Comm comm, int tag) : comm_(comm), tag_(tag) {}
   void send(int dest, const ByteBuffer& bytes) const;
+  // The same without blocking: poll done() on the result.
+  PendingSend startSend(int dest, ByteBuffer bytes) const;
   // A complete message if one has arrived (from `source`, or any), without blocking.
   std::optional<Message> tryReceive(int source = MPI_ANY_SOURCE) const;
   // Blocks (polling with back-off) until a message arrives.

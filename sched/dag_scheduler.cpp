@@ -36,7 +36,8 @@ struct DagScheduler::StageRun {
   }
 };
 
-DagScheduler::Stage& DagScheduler::mapStageFor(const ShuffleDependency& dep) {
+DagScheduler::Stage& DagScheduler::mapStageFor(const ShuffleDependency& dep, StageMemo& memo) {
+  if (auto it = memo.find(dep.shuffleId()); it != memo.end()) return *it->second;
   auto& slot = mapStages_[dep.shuffleId()];
   if (!slot || slot->shuffle != &dep) {
     slot = std::make_unique<Stage>();
@@ -44,13 +45,16 @@ DagScheduler::Stage& DagScheduler::mapStageFor(const ShuffleDependency& dep) {
     slot->rdd = &dep.mapSide();
     slot->shuffle = &dep;
   }
-  // Parents are rebuilt each time: an earlier job may have freed shuffles they depended on.
-  slot->parents = parentStages(dep.mapSide());
+  memo[dep.shuffleId()] = slot.get();
+  // An available shuffle needs none of its parents; otherwise they are found afresh, since an
+  // earlier job may have freed shuffles they depend on.
+  slot->parents = shuffleAvailable(dep.shuffleId()) ? std::vector<Stage*>{}
+                                                     : parentStages(dep.mapSide(), memo);
   return *slot;
 }
 
 // The map stages of the shuffles reachable from rdd through narrow dependencies.
-std::vector<DagScheduler::Stage*> DagScheduler::parentStages(const LineageNode& rdd) {
+std::vector<DagScheduler::Stage*> DagScheduler::parentStages(const LineageNode& rdd, StageMemo& memo) {
   std::vector<Stage*> parents;
   std::unordered_set<int> seen;
   std::vector<const LineageNode*> todo{&rdd};
@@ -60,7 +64,7 @@ std::vector<DagScheduler::Stage*> DagScheduler::parentStages(const LineageNode& 
     if (!seen.insert(n->id()).second) continue;
     for (const Dependency& d : n->dependencies()) {
       if (d.shuffle) {
-        Stage* s = &mapStageFor(*d.shuffle);
+        Stage* s = &mapStageFor(*d.shuffle, memo);
         if (std::find(parents.begin(), parents.end(), s) == parents.end()) parents.push_back(s);
       } else {
         todo.push_back(d.parent);
@@ -76,10 +80,12 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
   outcome.results.resize(partitions.size());
   const int numExec = backend.numExecutors();
 
+  if (partitions.empty()) return JobOutcome{true, "", {}};
+  StageMemo memo;
   Stage resultStage;
   resultStage.id = nextStageId_++;
   resultStage.rdd = &finalRdd;
-  resultStage.parents = parentStages(finalRdd);
+  resultStage.parents = parentStages(finalRdd, memo);
 
   std::vector<std::unique_ptr<StageRun>> active;
   std::vector<Stage*> waiting;
@@ -90,6 +96,7 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
     return std::all_of(s.parents.begin(), s.parents.end(),
                        [&](Stage* p) { return shuffleAvailable(p->shuffle->shuffleId()); });
   };
+  std::function<void(StageRun&)> stageFinished;
   auto start = [&](Stage& s, std::vector<int> parts) {
     auto run = std::make_unique<StageRun>();
     run->stage = &s;
@@ -99,6 +106,10 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
     run->pendingFor.resize(size_t(numExec));
     run->remaining = int(run->partitions.size());
     for (int i = 0; i < run->remaining; ++i) run->enqueue(i, numExec);
+    if (run->remaining == 0) {
+      stageFinished(*run);  // e.g. the map side of an empty input: nothing to run, still exchange
+      return;
+    }
     active.push_back(std::move(run));
   };
   auto allPartitions = [](const LineageNode& rdd) {
@@ -117,9 +128,7 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
     for (Stage* p : s.parents)
       if (!shuffleAvailable(p->shuffle->shuffleId())) submit(*p);
   };
-  submit(resultStage);
-
-  auto stageFinished = [&](StageRun& run) {
+  stageFinished = [&](StageRun& run) {
     Stage& s = *run.stage;
     if (s.shuffle) {
       backend.exchange(s.shuffle->shuffleId(), s.shuffle->numReducePartitions());
@@ -133,9 +142,10 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
         waiting.end());
     for (Stage* w : ready) start(*w, w == &resultStage ? partitions : allPartitions(*w->rdd));
   };
+  submit(resultStage);
 
-  bool resultDone = partitions.empty();
-  if (resultDone) return JobOutcome{true, "", {}};
+
+  bool resultDone = false;
   while (!resultDone) {
     // Hand out tasks: oldest stage first, data-local tasks first.
     for (int e = 0; e < numExec; ++e) {

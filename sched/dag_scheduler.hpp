@@ -8,6 +8,7 @@
 #include <ostream>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "executor_backend.hpp"
@@ -44,8 +45,11 @@ class DagScheduler {
     std::vector<Stage*> parents;
   };
   struct StageRun;
-  Stage& mapStageFor(const ShuffleDependency& dep);
-  std::vector<Stage*> parentStages(const LineageNode& rdd);
+  // Stages are built once per job (memo by shuffle id), and not past shuffles that are
+  // already available: lineages that reuse RDDs stay linear, not exponential, to walk.
+  using StageMemo = std::unordered_map<int, Stage*>;
+  Stage& mapStageFor(const ShuffleDependency& dep, StageMemo& memo);
+  std::vector<Stage*> parentStages(const LineageNode& rdd, StageMemo& memo);
 
   int maxTaskFailures_;
   std::ostream* log_;

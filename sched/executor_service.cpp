@@ -65,6 +65,12 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
       }
     }
   });
+  // Every task has stopped. Outputs of map stages the job never exchanged (it failed) must not
+  // leak into a later job that reruns those stages, possibly on other executors.
+  store.dropMapOutputs();
+  ByteBuffer ack;
+  ack.put(ControlKind::JobEndAck);
+  toDriver.send(0, ack);
   return jobOk;
 }
 

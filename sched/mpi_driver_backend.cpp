@@ -1,6 +1,7 @@
 #include "mpi_driver_backend.hpp"
 
 #include <thread>
+#include <vector>
 
 #include "control_protocol.hpp"
 
@@ -11,18 +12,27 @@ MpiDriverBackend::MpiDriverBackend(MPI_Comm control, std::vector<int> executorCo
       fromExecutors_(control, kTagToDriver),
       cores_(std::move(executorCores)) {}
 
+void MpiDriverBackend::post(int executor, ByteBuffer msg) {
+  pending_.push_back(toExecutors_.startSend(executor + 1, std::move(msg)));
+}
+
+void MpiDriverBackend::progressSends() {
+  std::erase_if(pending_, [](mpi::PendingSend& s) { return s.done(); });
+}
+
 void MpiDriverBackend::launch(int executor, const std::vector<TaskDescriptor>& tasks) {
   ByteBuffer msg;
   msg.put(ControlKind::RunTasks);
   msg.put(uint32_t(tasks.size()));
   for (const auto& t : tasks) encodeTask(msg, t);
-  toExecutors_.send(executor + 1, msg);
+  post(executor, std::move(msg));
   backoff_.reset();
 }
 
 std::optional<TaskOutcome> MpiDriverBackend::nextOutcome() {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
   while (std::chrono::steady_clock::now() < deadline) {
+    progressSends();
     if (auto m = fromExecutors_.tryReceive()) {
       backoff_.reset();
       ByteReader r(m->bytes.span());
@@ -40,14 +50,26 @@ void MpiDriverBackend::exchange(int shuffle, int numReducePartitions) {
   msg.put(ControlKind::Exchange);
   msg.put(int32_t(shuffle));
   msg.put(int32_t(numReducePartitions));
-  for (int e = 0; e < numExecutors(); ++e) toExecutors_.send(e + 1, msg);
+  for (int e = 0; e < numExecutors(); ++e) post(e, msg);
 }
 
 void MpiDriverBackend::endJob(bool ok) {
   ByteBuffer msg;
   msg.put(ControlKind::JobEnd);
   msg.put(uint8_t(ok));
-  for (int e = 0; e < numExecutors(); ++e) toExecutors_.send(e + 1, msg);
+  for (int e = 0; e < numExecutors(); ++e) post(e, msg);
+  int acks = 0;
+  mpi::Backoff backoff;
+  while (acks < numExecutors() || !pending_.empty()) {
+    progressSends();
+    if (auto m = fromExecutors_.tryReceive()) {
+      backoff.reset();
+      ByteReader r(m->bytes.span());
+      if (r.get<ControlKind>() == ControlKind::JobEndAck) ++acks;  // outcomes: discarded
+    } else {
+      backoff.idle();
+    }
+  }
 }
 
 }  // namespace kiln::sched

@@ -18,14 +18,20 @@ class MpiDriverBackend final : public ExecutorBackend {
   void launch(int executor, const std::vector<TaskDescriptor>& tasks) override;
   std::optional<TaskOutcome> nextOutcome() override;
   void exchange(int shuffle, int numReducePartitions) override;
-  // Tells every executor the job is over.
+  // Tells every executor the job is over and waits until each has acknowledged, discarding
+  // the outcomes that were still on their way.
   void endJob(bool ok);
 
  private:
+  // Sends never block: an executor may be busy sending us an outcome at the same moment.
+  void post(int executor, ByteBuffer msg);
+  void progressSends();
+
   mpi::MessageChannel toExecutors_;
   mpi::MessageChannel fromExecutors_;
   std::vector<int> cores_;
   mpi::Backoff backoff_;
+  std::vector<mpi::PendingSend> pending_;
 };
 
 }  // namespace kiln::sched

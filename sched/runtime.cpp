@@ -12,11 +12,13 @@
 namespace kiln::sched {
 namespace {
 
+// A failed job sends only its error: partial results are of no use to anyone.
 ByteBuffer encodeJobOutcome(const JobOutcome& o) {
   ByteBuffer b;
   b.put(uint8_t(o.ok));
   b.putString(o.error);
-  b.put(uint64_t(o.results.size()));
+  b.put(uint64_t(o.ok ? o.results.size() : 0));
+  if (!o.ok) return b;
   for (const auto& r : o.results) {
     b.putVarint(r.size());
     b.append(r.data(), r.size());
@@ -113,6 +115,7 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
         runner.cancel();  // stragglers of a failed job stop early
       });
     });
+    store_.dropMapOutputs();
   } else if (isDriver()) {
     ByteBuffer payload;
     try {

@@ -73,6 +73,8 @@ void ShuffleStore::exchange(int shuffle, int numReducePartitions, MPI_Comm execu
   auto got = mpi::alltoallvBytes(executors, send, counts, maxRoundBytes);
   send = ByteBuffer();
   Input in;
+  MPI_Comm_rank(executors, &in.executor);
+  in.numExecutors = numExec;
   in.received = std::move(got.bytes);
   ByteReader reader(in.received.span());
   while (!reader.atEnd()) {
@@ -92,9 +94,19 @@ std::vector<ShuffleSegment> ShuffleStore::segments(int shuffle, int reducePartit
   auto it = inputs_.find(shuffle);
   if (it == inputs_.end())
     throw Error("internal: shuffle " + std::to_string(shuffle) + " has no data on this executor");
-  auto seg = it->second.byReducePartition.find(reducePartition);
+  const Input& in = it->second;
+  if (shuffleOwner(reducePartition, in.numExecutors) != in.executor)
+    throw Error("internal: reduce partition " + std::to_string(reducePartition) + " of shuffle " +
+                std::to_string(shuffle) + " lives on executor " +
+                std::to_string(shuffleOwner(reducePartition, in.numExecutors)) + ", not here");
+  auto seg = in.byReducePartition.find(reducePartition);
   if (seg == it->second.byReducePartition.end()) return {};
   return seg->second;
+}
+
+void ShuffleStore::dropMapOutputs() {
+  std::lock_guard lock(mutex_);
+  mapOutputs_.clear();
 }
 
 void ShuffleStore::drop(int shuffle) {

@@ -33,9 +33,13 @@ class ShuffleStore {
   std::vector<ShuffleSegment> segments(int shuffle, int reducePartition) const;
   // Frees a shuffle's data (its RDD is gone).
   void drop(int shuffle);
+  // Forgets map outputs not yet exchanged (at the end of every job).
+  void dropMapOutputs();
 
  private:
   struct Input {
+    int executor = 0;  // this executor's index and the executor count at the exchange:
+    int numExecutors = 1;  // reduce partition r lives here when r % numExecutors == executor
     std::map<int, std::vector<ByteBuffer>> localOutputs;  // kept when nothing moved
     ByteBuffer received;
     std::unordered_map<int, std::vector<ShuffleSegment>> byReducePartition;

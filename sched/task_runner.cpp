@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include "../util/error.hpp"
 #include "task_context.hpp"
 
 namespace kiln::sched {
@@ -20,6 +21,11 @@ void TaskRunner::runWith(const std::function<void()>& control) {
   {
     if (omp_get_thread_num() == 0) {
       try {
+        // Inside another parallel region (or under OMP_THREAD_LIMIT) OpenMP may give fewer
+        // threads: without workers the queue would never be served.
+        if (omp_get_num_threads() < 2)
+          throw Error("kiln: cannot start task threads (is an action called inside an OpenMP "
+                      "parallel region, or is OMP_THREAD_LIMIT 1?)");
         control();
       } catch (...) {
         controlError = std::current_exception();

@@ -1,7 +1,9 @@
 // Task failures: retried, then failing the job on every rank with the task's message.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 
 #include "test_support.hpp"
 
@@ -87,6 +89,40 @@ TEST(Failures, LongRunningTasksOfAFailedJobAreCancelled) {
                    .count(),
                JobFailed);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST(Failures, FailedJobWithLargeResultsInFlightEndsCleanly) {
+  // Executors are busy sending 48 KB outcomes when the job fails: the driver must drain them,
+  // not leave a rank blocked in a send while the others wait in the result broadcast.
+  auto sc = makeContext({{"kiln.task.maxFailures", "1"}});
+  auto rdd = sc->range(0, 400 * 6000, 1, 400).map([](long x) {
+    if (TaskContext::get()->partitionId() == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      throw std::runtime_error("late failure");
+    }
+    return x;
+  });
+  EXPECT_THROW(rdd.collect(), JobFailed);
+  EXPECT_EQ(sc->range(0, 1000, 1, 4).collect().size(), 1000u);
+}
+
+std::atomic<bool> gPoisonPartition7{false};
+
+TEST(Failures, MapOutputsOfAFailedJobDoNotLeakIntoTheNext) {
+  auto sc = makeContext({{"kiln.task.maxFailures", "1"}});
+  auto sums = sc->range(0, 4000, 1, 8)
+                  .map([](long x) {
+                    if (gPoisonPartition7 && TaskContext::get()->partitionId() == 7)
+                      throw std::runtime_error("poisoned");
+                    return std::pair<long, long>(x % 10, 1);
+                  })
+                  .reduceByKey(std::plus<>());
+  gPoisonPartition7 = true;
+  EXPECT_THROW(sums.collect(), JobFailed);
+  gPoisonPartition7 = false;
+  long total = 0;
+  for (auto& [k, n] : sums.collect()) total += n;
+  EXPECT_EQ(total, 4000);  // every record counted once, not once per attempt
 }
 
 }  // namespace

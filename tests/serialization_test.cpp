@@ -76,6 +76,11 @@ TEST(Serialization, ConceptSaysWhatIsSerializable) {
   static_assert(!Serializable<int*>);
   static_assert(!Serializable<std::vector<int*>>);
   static_assert(!Serializable<std::shared_ptr<int>>);
+  // Trivially copyable but pointing into this process's memory: rejected.
+  static_assert(!Serializable<std::string_view>);
+  static_assert(!Serializable<std::pair<std::string_view, long>>);
+  static_assert(!Serializable<std::span<int>>);
+  static_assert(!Serializable<std::vector<bool>>);
 }
 
 }  // namespace

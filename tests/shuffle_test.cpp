@@ -2,6 +2,7 @@
 // more partitions than records, and all-to-all exchanges split into many rounds.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
 
 #include "test_support.hpp"
@@ -175,6 +176,30 @@ TEST(Shuffle, MorePartitionsThanKeys) {
   auto got = sc->parallelize(std::vector<KV>{{1, 1}, {1, 2}}, 3).reduceByKey(std::plus<>(), 50);
   EXPECT_EQ(got.getNumPartitions(), 50);
   EXPECT_EQ(got.collect(), (std::vector<KV>{{1, 3}}));
+}
+
+TEST(Shuffle, EmptyMapStageStillRunsItsReduceSide) {
+  auto sc = makeContext();
+  TempDir dir;  // an empty directory is an empty input with no partitions at all
+  auto counts = sc->textFile(dir.path())
+                    .map([](const std::string& l) { return std::pair<std::string, long>(l, 1); })
+                    .reduceByKey(std::plus<>(), 3);
+  EXPECT_EQ(counts.count(), 0);
+  EXPECT_TRUE(counts.collect().empty());
+}
+
+TEST(Shuffle, DeepLineagesWithSharedParentsScheduleQuickly) {
+  auto sc = makeContext();
+  auto start = std::chrono::steady_clock::now();
+  auto x = sc->parallelize(std::vector<KV>{{1, 1}, {2, 2}, {1, 3}}, 2);
+  // Each level uses x twice: walking the lineage naively doubles per level.
+  for (int i = 0; i < 30; ++i) {
+    auto a = x.reduceByKey(std::plus<>(), 2);
+    auto b = x.reduceByKey([](long u, long v) { return std::max(u, v); }, 2);
+    x = a.union_(b);
+  }
+  EXPECT_GT(x.count(), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
 }
 
 TEST(Shuffle, DefaultPartitionCount) {

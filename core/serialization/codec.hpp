@@ -6,7 +6,10 @@
 #include <cstring>
 #include <map>
 #include <new>
+#include <functional>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -26,6 +29,15 @@ struct SerialTraits {
       HasBoostSerialize<T> ||
       (std::is_trivially_copyable_v<T> && !std::is_pointer_v<T> && !std::is_member_pointer_v<T>);
 };
+// Trivially copyable, but they point at memory the receiver does not have: never sent.
+template <class C, class Tr>
+struct SerialTraits<std::basic_string_view<C, Tr>> : std::false_type {};
+template <class T, size_t E>
+struct SerialTraits<std::span<T, E>> : std::false_type {};
+template <class T>
+struct SerialTraits<std::reference_wrapper<T>> : std::false_type {};
+template <class A>
+struct SerialTraits<std::vector<bool, A>> : std::false_type {};  // bit-packed, no data()
 template <class C, class Tr, class A>
 struct SerialTraits<std::basic_string<C, Tr, A>>
     : std::bool_constant<std::is_trivially_copyable_v<C>> {};
@@ -114,6 +126,7 @@ struct Codec<std::basic_string<C, Tr, A>> {
   }
   static S get(ByteReader& in) {
     size_t n = in.getVarint();
+    if (n > in.remaining() / sizeof(C)) throw Error("corrupt data: string longer than its buffer");
     S s;
     s.resize(n);
     in.read(s.data(), n * sizeof(C));
