@@ -138,6 +138,20 @@ class RDD {
   // The partitioner that places this pair RDD's records, or null.
   std::shared_ptr<const Partitioner<K>> partitioner() const;
 
+  // ---- Sorting ---------------------------------------------------------------------------------
+  // Globally sorted by key: partition i holds keys before those of partition i+1, each sorted.
+  // Samples the input first (a job, as in Spark). numPartitions 0: as many as this RDD has; fewer
+  // come out when there are fewer distinct keys.
+  template <class Less = std::less<>>
+  RDD<T> sortByKey(bool ascending = true, int numPartitions = 0, Less less = Less()) const;
+  // Any RDD, sorted by keyFunc(x).
+  template <class F, class Less = std::less<>>
+  RDD<T> sortBy(F keyFunc, bool ascending = true, int numPartitions = 0, Less less = Less()) const;
+  // Partitions by key, then sorts each partition by key (cheaper than partitionBy + sort).
+  template <class Less = std::less<>>
+  RDD<T> repartitionAndSortWithinPartitions(Partitioning<K> partitions, bool ascending = true,
+                                            Less less = Less()) const;
+
   // ---- Joins (pair RDDs with the same key type) ----------------------------------------------
   // For each key, the values of this RDD and of other(s). groupWith is the same.
   template <class W>
@@ -233,4 +247,5 @@ class RDD {
 #include "rdd_actions.hpp"
 #include "rdd_joins.hpp"
 #include "rdd_shuffles.hpp"
+#include "rdd_sorting.hpp"
 #include "rdd_transformations.hpp"

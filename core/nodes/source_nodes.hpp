@@ -46,9 +46,8 @@ class RangeNode final : public Node<long> {
       : Node<long>(std::move(rt), numSlices, "range"), start_(start), step_(step) {
     if (step == 0) throw Error("range: step must not be 0");
     __int128 span = __int128(end) - start;
-    __int128 count = (span == 0 || (span > 0) != (step > 0))
-                         ? 0
-                         : (span + step - (step > 0 ? 1 : -1)) / step;
+    __int128 count =
+        (span == 0 || (span > 0) != (step > 0)) ? 0 : (span + step - (step > 0 ? 1 : -1)) / step;
     if (count > INT64_MAX) throw Error("range: more than 2^63 - 1 elements");
     count_ = int64_t(count);
   }

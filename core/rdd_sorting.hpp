@@ -1,0 +1,77 @@
+// Definitions of RDD's sorting operations (declared and documented in rdd.hpp).
+#pragma once
+
+#include <cmath>
+
+#include "nodes/shuffled_node.hpp"
+#include "nodes/sort_within_partitions_node.hpp"
+#include "range_bounds.hpp"
+#include "rdd.hpp"
+
+namespace kiln {
+
+template <class T>
+template <class Less>
+RDD<T> RDD<T>::sortByKey(bool ascending, int numPartitions, Less less) const {
+  KILN_REQUIRE_PAIR("sortByKey");
+  static_assert(std::is_invocable_r_v<bool, const Less&, const K&, const K&>,
+                "kiln: sortByKey needs keys ordered by operator< or a less-than comparator");
+  if (numPartitions < 0) throw Error("sortByKey: number of partitions must be positive");
+  const int target = numPartitions > 0 ? numPartitions : std::max(1, getNumPartitions());
+  // Spark's sample sizes: about 20 keys per output partition, 3x oversampled per input one.
+  const int inputs = std::max(1, getNumPartitions());
+  const long perPartition = long(std::ceil(3.0 * std::min(20.0 * target, 1e6) / inputs));
+  auto node = node_;
+  auto samples = runJob(allPartitions(), [node, perPartition](int p) {
+    // Reservoir sample, seeded by the partition: the same keys for any number of ranks.
+    detail::SplitMix64 rng(0x5eedULL * uint64_t(p + 1));
+    std::vector<K> reservoir;
+    int64_t seen = 0;
+    auto sink = detail::makeSink<T>([&](std::span<T> block) {
+      for (const T& kv : block) {
+        if (long(reservoir.size()) < perPartition)
+          reservoir.push_back(kv.first);
+        else if (uint64_t j = rng.next() % uint64_t(seen + 1); j < uint64_t(perPartition))
+          reservoir[j] = kv.first;
+        ++seen;
+      }
+    });
+    node->compute(p, sink);
+    ByteBuffer out;
+    out.put(seen);
+    for (const K& k : reservoir) encode(out, k);
+    return out;
+  });
+  std::vector<detail::WeightedKey<K>> candidates;
+  for (const auto& r : samples) {
+    ByteReader in(r.span());
+    auto seen = in.get<int64_t>();
+    std::vector<K> keys;
+    while (!in.atEnd()) keys.push_back(decode<K>(in));
+    for (auto& k : keys) candidates.push_back({std::move(k), double(seen) / double(keys.size())});
+  }
+  auto bounds = detail::determineBounds(std::move(candidates), target, less);
+  auto partitioner =
+      std::make_shared<RangePartitioner<K, Less>>(std::move(bounds), ascending, less);
+  auto shuffled = detail::makeShuffled<K, V, V>(node_, partitioner, detail::NoAggregation{}, false,
+                                                "sortByKey");
+  return RDD<T>(std::make_shared<detail::SortWithinPartitionsNode<K, V, Less>>(shuffled.node(),
+                                                                               ascending, less));
+}
+
+template <class T>
+template <class F, class Less>
+RDD<T> RDD<T>::sortBy(F keyFunc, bool ascending, int numPartitions, Less less) const {
+  return keyBy(std::move(keyFunc)).sortByKey(ascending, numPartitions, less).values();
+}
+
+template <class T>
+template <class Less>
+RDD<T> RDD<T>::repartitionAndSortWithinPartitions(Partitioning<K> partitions, bool ascending,
+                                                  Less less) const {
+  KILN_REQUIRE_PAIR("repartitionAndSortWithinPartitions");
+  return RDD<T>(std::make_shared<detail::SortWithinPartitionsNode<K, V, Less>>(
+      partitionBy(partitions).node(), ascending, less));
+}
+
+}  // namespace kiln

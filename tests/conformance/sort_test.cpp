@@ -1,0 +1,87 @@
+// Conformance: sortByKey, sortBy, repartitionAndSortWithinPartitions (Spark's API docs).
+#include <gtest/gtest.h>
+
+#include <cctype>
+
+#include "../test_support.hpp"
+
+namespace kiln::test {
+namespace {
+
+using SI = std::pair<std::string, int>;
+
+TEST(ConformanceSort, SortByKeyFromSparkDocs) {
+  auto sc = makeContext();
+  std::vector<SI> tmp{{"a", 1}, {"b", 2}, {"1", 3}, {"d", 4}, {"2", 5}};
+  std::vector<SI> expected{{"1", 3}, {"2", 5}, {"a", 1}, {"b", 2}, {"d", 4}};
+  EXPECT_EQ(sc->parallelize(tmp).sortByKey().first(), (SI{"1", 3}));
+  EXPECT_EQ(sc->parallelize(tmp).sortByKey(true, 1).collect(), expected);
+  EXPECT_EQ(sc->parallelize(tmp).sortByKey(true, 2).collect(), expected);
+  // keyfunc=lambda k: k.lower(): a comparator here.
+  std::vector<SI> tmp2{{"Mary", 1},  {"had", 2},    {"a", 3},   {"little", 4}, {"lamb", 5},
+                       {"whose", 6}, {"fleece", 7}, {"was", 8}, {"white", 9}};
+  auto lowerLess = [](const std::string& a, const std::string& b) {
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+      return std::tolower(x) < std::tolower(y);
+    });
+  };
+  EXPECT_EQ(sc->parallelize(tmp2).sortByKey(true, 3, lowerLess).collect(),
+            (std::vector<SI>{{"a", 3},
+                             {"fleece", 7},
+                             {"had", 2},
+                             {"lamb", 5},
+                             {"little", 4},
+                             {"Mary", 1},
+                             {"was", 8},
+                             {"white", 9},
+                             {"whose", 6}}));
+}
+
+TEST(ConformanceSort, SortByFromSparkDocs) {
+  auto sc = makeContext();
+  std::vector<SI> tmp{{"a", 1}, {"b", 2}, {"1", 3}, {"d", 4}, {"2", 5}};
+  EXPECT_EQ(sc->parallelize(tmp).sortBy([](const SI& x) { return x.first; }).collect(),
+            (std::vector<SI>{{"1", 3}, {"2", 5}, {"a", 1}, {"b", 2}, {"d", 4}}));
+  EXPECT_EQ(sc->parallelize(tmp).sortBy([](const SI& x) { return x.second; }).collect(),
+            (std::vector<SI>{{"a", 1}, {"b", 2}, {"1", 3}, {"d", 4}, {"2", 5}}));
+}
+
+TEST(ConformanceSort, RepartitionAndSortWithinPartitionsFromSparkDocs) {
+  auto sc = makeContext();
+  using P = std::pair<int, int>;
+  auto rdd = sc->parallelize(std::vector<P>{{0, 5}, {3, 8}, {2, 6}, {0, 8}, {3, 8}, {1, 3}});
+  auto parity = makePartitioner<int>(2, [](int k) { return k % 2; });
+  EXPECT_EQ(rdd.repartitionAndSortWithinPartitions(parity).glom().collect(),
+            (std::vector<std::vector<P>>{{{0, 5}, {0, 8}, {2, 6}}, {{1, 3}, {3, 8}, {3, 8}}}));
+}
+
+TEST(ConformanceSort, GlobalOrderOnRandomSkewedData) {
+  auto sc = makeContext();
+  auto data = skewedPairs(20000, 5000, 31);
+  for (bool ascending : {true, false})
+    for (int parts : {1, 3, 8}) {
+      auto sortedRdd = sc->parallelize(data, 5).sortByKey(ascending, parts);
+      auto got = sortedRdd.collect();
+      ASSERT_EQ(got.size(), data.size());
+      for (size_t i = 1; i < got.size(); ++i)
+        ASSERT_TRUE(ascending ? got[i - 1].first <= got[i].first : got[i - 1].first >= got[i].first)
+            << "out of order at " << i << " (ascending=" << ascending << ", parts=" << parts << ")";
+      EXPECT_EQ(sorted(got), sorted(data));  // the same records
+      EXPECT_LE(sortedRdd.getNumPartitions(), parts);
+      ASSERT_NE(sortedRdd.partitioner(), nullptr);
+    }
+  // Empty input, and more partitions than distinct keys.
+  EXPECT_TRUE(sc->parallelize(std::vector<SI>{}, 3).sortByKey().collect().empty());
+  auto few = sc->parallelize(std::vector<SI>{{"x", 1}, {"x", 2}, {"y", 3}}, 2).sortByKey(true, 10);
+  EXPECT_EQ(few.map([](const SI& p) { return p.first; }).collect(),
+            (std::vector<std::string>{"x", "x", "y"}));
+  // sortBy on plain values, descending.
+  auto values = randomValues<long>(3000, 9, 1000);
+  auto desc = sc->parallelize(values, 4).sortBy([](long x) { return x; }, false).collect();
+  auto expected = sorted(values);
+  std::reverse(expected.begin(), expected.end());
+  EXPECT_EQ(desc, expected);
+}
+
+}  // namespace
+}  // namespace kiln::test
