@@ -114,6 +114,40 @@ class RDD {
   // Each partition as one vector.
   RDD<std::vector<T>> glom() const;
 
+  // ---- Sets and structure ------------------------------------------------------------------
+  // The distinct records (a shuffle). Records need == and a hash.
+  RDD<T> distinct(int numPartitions = 0) const;
+  // The distinct records present in both (a shuffle).
+  RDD<T> intersection(const RDD<T>& other, int numPartitions = 0) const;
+  // The records of this RDD not in other; duplicates in this RDD are kept.
+  RDD<T> subtract(const RDD<T>& other, int numPartitions = 0) const;
+  // Every (a, b) with a from this RDD and b from other; partition i * n2 + j pairs partition i
+  // of this RDD with partition j of other.
+  template <class U>
+  RDD<std::pair<T, U>> cartesian(const RDD<U>& other) const;
+  // numPartitions partitions, each a run of consecutive partitions of this RDD, in order. With
+  // shuffle = true, a full shuffle that evens out sizes (= repartition).
+  RDD<T> coalesce(int numPartitions, bool shuffle = false) const;
+  // Pairs the i-th records of both RDDs, which must have the same number of partitions and of
+  // records in each partition.
+  template <class U>
+  RDD<std::pair<T, U>> zip(const RDD<U>& other) const;
+  // f(std::vector<T>&, std::vector<U>&) -> iterable, per pair of partitions with the same index.
+  template <class U, class F>
+  auto zipPartitions(const RDD<U>& other, F f) const;
+  // (record, index) with indices 0.. in partition-then-position order. Counts the partitions
+  // first (a job), as Spark does.
+  RDD<std::pair<T, long>> zipWithIndex() const;
+  // (record, id): partition k's records get k, n + k, 2n + k, ... (n partitions); no job.
+  RDD<std::pair<T, long>> zipWithUniqueId() const;
+
+  // ---- Sampling (deterministic for a seed, whatever the number of ranks) ---------------------
+  // Each record kept with probability fraction, or (withReplacement) a Poisson(fraction) number
+  // of times.
+  RDD<T> sample(bool withReplacement, double fraction, uint64_t seed = 42) const;
+  // Disjoint random splits in proportion to the weights; together they hold every record.
+  std::vector<RDD<T>> randomSplit(const std::vector<double>& weights, uint64_t seed = 42) const;
+
   // ---- Shuffles (pair RDDs) ------------------------------------------------------------------
   // `partitions` is a partition count or a partitioner (Partitioning<K>). The default, as in
   // Spark: the largest input partitioner that fits, else hash partitioning into
@@ -208,6 +242,8 @@ class RDD {
   // The num smallest records, smallest first.
   template <class Comp = std::less<>>
   std::vector<T> takeOrdered(long num, Comp comp = Comp()) const;
+  // num records chosen at random (an action: counts, then samples).
+  std::vector<T> takeSample(bool withReplacement, long num, uint64_t seed = 42) const;
   // f(const T&) on the executors, for its side effects.
   template <class F>
   void foreach (F f) const;
@@ -246,6 +282,9 @@ class RDD {
 
 #include "rdd_actions.hpp"
 #include "rdd_joins.hpp"
+#include "rdd_sampling.hpp"
+#include "rdd_set_ops.hpp"
 #include "rdd_shuffles.hpp"
 #include "rdd_sorting.hpp"
+#include "rdd_structure.hpp"
 #include "rdd_transformations.hpp"

@@ -1,0 +1,67 @@
+// A shuffle that moves whole partitions: every record of map partition p goes to each output
+// partition in route(p). Coalescing across executors and cartesian products are built on it.
+// Output partitions read their segments in map-partition order, so each one is the
+// concatenation of its source partitions, in order.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "../node.hpp"
+#include "../serialization/codec.hpp"
+#include "shuffle_reader.hpp"
+
+namespace kiln::detail {
+
+template <class T>
+class RoutingShuffleDependency final : public sched::ShuffleDependency {
+ public:
+  using Route = std::function<std::vector<int>(int mapPartition)>;
+  RoutingShuffleDependency(NodePtr<T> parent, int numOutputs, Route route)
+      : ShuffleDependency(parent->runtime().newShuffleId(), numOutputs),
+        parent_(std::move(parent)),
+        route_(std::move(route)) {
+    parent_->runtime().registerShuffle(*this);
+  }
+  ~RoutingShuffleDependency() override { parent_->runtime().unregisterShuffle(shuffleId()); }
+  const sched::LineageNode& mapSide() const override { return *parent_; }
+  const NodePtr<T>& parent() const { return parent_; }
+
+  void runMapTask(int partition, std::vector<ByteBuffer>& buckets) const override {
+    auto targets = route_(partition);
+    if (targets.empty()) return;
+    ByteBuffer& first = buckets[size_t(targets[0])];
+    auto sink = makeSink<T>([&](std::span<T> block) {
+      for (const T& x : block) encode(first, x);
+    });
+    parent_->compute(partition, sink);
+    for (size_t i = 1; i < targets.size(); ++i) buckets[size_t(targets[i])] = first;  // copies
+  }
+
+ private:
+  NodePtr<T> parent_;
+  Route route_;
+};
+
+// The output side of one routing shuffle.
+template <class T>
+class RoutedNode final : public Node<T> {
+ public:
+  RoutedNode(std::shared_ptr<const RoutingShuffleDependency<T>> dep, int numPartitions,
+             std::string name)
+      : Node<T>(dep->parent()->runtimePtr(), numPartitions, std::move(name)),
+        dep_(std::move(dep)) {}
+  std::vector<sched::Dependency> dependencies() const override { return {{nullptr, dep_.get()}}; }
+  int location(int p, int numExecutors) const override {
+    return sched::shuffleOwner(p, numExecutors);
+  }
+  void compute(int p, BlockSink<T>& out) const override {
+    readShuffleBlocks<T>(this->runtime(), dep_->shuffleId(), p,
+                         [&](std::span<T> b) { out.push(b); });
+  }
+
+ private:
+  std::shared_ptr<const RoutingShuffleDependency<T>> dep_;
+};
+
+}  // namespace kiln::detail
