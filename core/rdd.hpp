@@ -22,6 +22,7 @@
 #include "node.hpp"
 #include "partitioner.hpp"
 #include "serialization/codec.hpp"
+#include "stat_counter.hpp"
 
 namespace kiln {
 
@@ -242,6 +243,32 @@ class RDD {
   // The num smallest records, smallest first.
   template <class Comp = std::less<>>
   std::vector<T> takeOrdered(long num, Comp comp = Comp()) const;
+  // ---- Numbers (RDDs of arithmetic types) -----------------------------------------------------
+  auto sum() const;  // long for integers, double for floating point; 0 when empty
+  StatCounter stats() const;
+  double mean() const { return stats().mean(); }
+  double variance() const { return stats().variance(); }
+  double sampleVariance() const { return stats().sampleVariance(); }
+  double stdev() const { return stats().stdev(); }
+  double sampleStdev() const { return stats().sampleStdev(); }
+  // The largest / smallest record (comp is a less-than); throws kiln::Error on an empty RDD.
+  template <class Comp = std::less<>>
+  T max(Comp comp = Comp()) const;
+  template <class Comp = std::less<>>
+  T min(Comp comp = Comp()) const;
+  // bucketCount evenly spaced buckets from the minimum to the maximum: (bounds, counts). Errors
+  // on an empty RDD or one holding NaN or infinities, as Spark.
+  std::pair<std::vector<double>, std::vector<long>> histogram(int bucketCount) const;
+  // Counts per bucket [b0, b1), [b1, b2), ..., [b(n-1), bn] (the last closed). Values outside and
+  // NaN are ignored. The bounds must be increasing, at least two.
+  std::vector<long> histogram(const std::vector<double>& buckets) const;
+
+  // ---- Tree aggregation: partial results combined in depth levels, not all on the driver -----
+  template <class U, class Seq, class Comb>
+  U treeAggregate(U zeroValue, Seq seqOp, Comb combOp, int depth = 2) const;
+  template <class F>
+  T treeReduce(F f, int depth = 2) const;
+
   // num records chosen at random (an action: counts, then samples).
   std::vector<T> takeSample(bool withReplacement, long num, uint64_t seed = 42) const;
   // f(const T&) on the executors, for its side effects.
@@ -282,6 +309,7 @@ class RDD {
 
 #include "rdd_actions.hpp"
 #include "rdd_joins.hpp"
+#include "rdd_numeric.hpp"
 #include "rdd_sampling.hpp"
 #include "rdd_set_ops.hpp"
 #include "rdd_shuffles.hpp"
