@@ -1,13 +1,18 @@
 // A typed RDD in the lineage graph: it can compute any of its partitions as a stream of blocks.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <memory>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "../sched/lineage.hpp"
 #include "../sched/runtime.hpp"
 #include "block_sink.hpp"
 #include "partitioner.hpp"
+#include "storage_level.hpp"
 
 namespace kiln::detail {
 
@@ -17,8 +22,46 @@ class Node : public sched::LineageNode {
   using value_type = T;
   Node(std::shared_ptr<sched::Runtime> rt, int numPartitions, std::string name)
       : LineageNode(rt->newRddId(), numPartitions, std::move(name)), rt_(std::move(rt)) {}
-  // Pushes partition p's records, in order, to out.
-  virtual void compute(int partition, BlockSink<T>& out) const = 0;
+  ~Node() override {
+    if (storageLevel() != StorageLevel::NONE) rt_->dropRddBlocks(id());
+  }
+
+  // Pushes partition p's records, in order, to out. A persisted RDD serves the partition from
+  // the executor's block store, computing and storing it the first time.
+  void compute(int p, BlockSink<T>& out) const {
+    if (storageLevel() == StorageLevel::NONE) return doCompute(p, out);
+    auto block = rt_->blockStore().get(id(), p);
+    if (!block) {
+      auto records = std::make_shared<std::vector<T>>();
+      auto sink = makeSink<T>([&](std::span<T> b) {
+        for (T& x : b) records->push_back(std::move(x));
+      });
+      doCompute(p, sink);
+      rt_->blockStore().put(id(), p, records);
+      block = std::move(records);
+    }
+    // Consumers may move from what they are given: they get copies, a block at a time.
+    const auto& cached = *static_cast<const std::vector<T>*>(block.get());
+    std::vector<T> copy;
+    for (size_t i = 0; i < cached.size(); i += kBlockRecords) {
+      copy.assign(cached.begin() + long(i),
+                  cached.begin() + long(std::min(cached.size(), i + kBlockRecords)));
+      out.push(std::span<T>(copy));
+    }
+  }
+  // A cached partition's executor, else where the node's inputs live.
+  int location(int p, int numExecutors) const final {
+    if (storageLevel() != StorageLevel::NONE)
+      if (int e = rt_->blockLocation(id(), p); e >= 0) return e;
+    return doLocation(p, numExecutors);
+  }
+
+  StorageLevel storageLevel() const { return level_.load(std::memory_order_relaxed); }
+  // persist/unpersist change a node in place, as in Spark (the RDD is the same RDD).
+  void setStorageLevel(StorageLevel level) const {
+    if (level_.exchange(level) != StorageLevel::NONE && level == StorageLevel::NONE)
+      rt_->dropRddBlocks(id());
+  }
 
   sched::Runtime& runtime() const { return *rt_; }
   const std::shared_ptr<sched::Runtime>& runtimePtr() const { return rt_; }
@@ -27,11 +70,16 @@ class Node : public sched::LineageNode {
   const std::shared_ptr<const PartitionerBase>& partitioner() const { return partitioner_; }
 
  protected:
+  virtual void doCompute(int partition, BlockSink<T>& out) const = 0;
+  // The executor that holds partition p's input (shuffle output lives on one executor), or -1
+  // when any executor can compute it.
+  virtual int doLocation(int partition, int numExecutors) const = 0;
   void setPartitioner(std::shared_ptr<const PartitionerBase> p) { partitioner_ = std::move(p); }
 
  private:
   std::shared_ptr<sched::Runtime> rt_;
   std::shared_ptr<const PartitionerBase> partitioner_;
+  mutable std::atomic<StorageLevel> level_{StorageLevel::NONE};
 };
 
 template <class T>
@@ -51,7 +99,7 @@ class OneParentNode : public Node<Out> {
   std::vector<sched::Dependency> dependencies() const override {
     return {{parent_.get(), nullptr}};
   }
-  int location(int p, int numExecutors) const override {
+  int doLocation(int p, int numExecutors) const override {
     return parent_->location(p, numExecutors);
   }
 

@@ -83,6 +83,16 @@ class RDD {
   int id() const { return node_->id(); }
   int getNumPartitions() const { return node_->numPartitions(); }
 
+  // ---- Persistence -------------------------------------------------------------------------
+  // Keeps computed partitions in the executors' memory; later jobs read them instead of
+  // recomputing. Only MEMORY_ONLY so far (the disk levels need the HDF5 storage layer). As in
+  // Spark, a persisted RDD's level cannot change until it is unpersisted.
+  const RDD<T>& persist(StorageLevel level = StorageLevel::MEMORY_ONLY) const;
+  const RDD<T>& cache() const { return persist(StorageLevel::MEMORY_ONLY); }
+  // Frees the cached partitions on every executor.
+  const RDD<T>& unpersist() const;
+  StorageLevel getStorageLevel() const { return node_->storageLevel(); }
+
   // ---- Narrow transformations: fused into one pass per partition --------------------------
   // f(const T&) -> U
   template <class F>
@@ -310,6 +320,7 @@ class RDD {
 #include "rdd_actions.hpp"
 #include "rdd_joins.hpp"
 #include "rdd_numeric.hpp"
+#include "rdd_persistence.hpp"
 #include "rdd_sampling.hpp"
 #include "rdd_set_ops.hpp"
 #include "rdd_shuffles.hpp"

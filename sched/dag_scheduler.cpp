@@ -48,13 +48,14 @@ DagScheduler::Stage& DagScheduler::mapStageFor(const ShuffleDependency& dep, Sta
   memo[dep.shuffleId()] = slot.get();
   // An available shuffle needs none of its parents; otherwise they are found afresh, since an
   // earlier job may have freed shuffles they depend on.
-  slot->parents = shuffleAvailable(dep.shuffleId()) ? std::vector<Stage*>{}
-                                                     : parentStages(dep.mapSide(), memo);
+  slot->parents =
+      shuffleAvailable(dep.shuffleId()) ? std::vector<Stage*>{} : parentStages(dep.mapSide(), memo);
   return *slot;
 }
 
 // The map stages of the shuffles reachable from rdd through narrow dependencies.
-std::vector<DagScheduler::Stage*> DagScheduler::parentStages(const LineageNode& rdd, StageMemo& memo) {
+std::vector<DagScheduler::Stage*> DagScheduler::parentStages(const LineageNode& rdd,
+                                                             StageMemo& memo) {
   std::vector<Stage*> parents;
   std::unordered_set<int> seen;
   std::vector<const LineageNode*> todo{&rdd};
@@ -144,7 +145,6 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
   };
   submit(resultStage);
 
-
   bool resultDone = false;
   while (!resultDone) {
     // Hand out tasks: oldest stage first, data-local tasks first.
@@ -203,6 +203,7 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
       continue;
     }
     run.done[i] = 1;
+    if (onTaskSuccess_) onTaskSuccess_(o);
     if (run.stage == &resultStage) outcome.results[i] = std::move(o.result);
     if (--run.remaining > 0) continue;
     bool wasResult = run.stage == &resultStage;

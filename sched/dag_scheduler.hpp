@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -24,8 +25,10 @@ struct JobOutcome {
 
 class DagScheduler {
  public:
-  DagScheduler(int maxTaskFailures, std::ostream* log)
-      : maxTaskFailures_(maxTaskFailures), log_(log) {}
+  // onTaskSuccess sees each accepted successful outcome once (not stragglers or duplicates).
+  DagScheduler(int maxTaskFailures, std::ostream* log,
+               std::function<void(const TaskOutcome&)> onTaskSuccess)
+      : maxTaskFailures_(maxTaskFailures), log_(log), onTaskSuccess_(std::move(onTaskSuccess)) {}
 
   JobOutcome runJob(int64_t job, const LineageNode& finalRdd, const std::vector<int>& partitions,
                     ExecutorBackend& backend);
@@ -53,6 +56,7 @@ class DagScheduler {
 
   int maxTaskFailures_;
   std::ostream* log_;
+  std::function<void(const TaskOutcome&)> onTaskSuccess_;
   int nextStageId_ = 0;
   std::set<int> availableShuffles_;
   std::map<int, std::unique_ptr<Stage>> mapStages_;  // by shuffle id

@@ -47,7 +47,12 @@ JobOutcome decodeJobOutcome(const ByteBuffer& bytes) {
 }  // namespace
 
 Runtime::Runtime(mpi::Session& session, RuntimeOptions options, std::ostream* log)
-    : session_(session), options_(options), log_(log), scheduler_(options.maxTaskFailures, log) {
+    : session_(session),
+      options_(options),
+      log_(log),
+      scheduler_(options.maxTaskFailures, log, [this](const TaskOutcome& o) {
+        for (auto block : o.cachedBlocks) blockLocations_[block] = o.executor;
+      }) {
   // Every rank learns every executor's core count (the driver schedules by it).
   std::vector<int> all(size_t(session.size()));
   int mine = options.executorCores;
@@ -60,6 +65,16 @@ Runtime::Runtime(mpi::Session& session, RuntimeOptions options, std::ostream* lo
 
 int Runtime::totalExecutorCores() const {
   return std::accumulate(executorCores_.begin(), executorCores_.end(), 0);
+}
+
+int Runtime::blockLocation(int rdd, int partition) const {
+  auto it = blockLocations_.find({rdd, partition});
+  return it == blockLocations_.end() ? -1 : it->second;
+}
+
+void Runtime::dropRddBlocks(int rdd) {
+  blocks_.dropRdd(rdd);
+  std::erase_if(blockLocations_, [rdd](const auto& kv) { return kv.first.first == rdd; });
 }
 
 void Runtime::unregisterShuffle(int shuffle) {

@@ -4,11 +4,13 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <unordered_map>
 #include <vector>
 
 #include "../mpi/session.hpp"
+#include "block_store.hpp"
 #include "dag_scheduler.hpp"
 #include "lineage.hpp"
 #include "shuffle_store.hpp"
@@ -45,6 +47,11 @@ class Runtime {
   void registerShuffle(const ShuffleDependency& dep) { shuffles_[dep.shuffleId()] = &dep; }
   void unregisterShuffle(int shuffle);
   ShuffleStore& shuffleStore() { return store_; }
+  BlockStore& blockStore() { return blocks_; }
+  // Driver: the executor holding a cached partition, or -1.
+  int blockLocation(int rdd, int partition) const;
+  // Every rank: forget a persisted RDD's blocks (its own, and the driver its map of them).
+  void dropRddBlocks(int rdd);
 
   // Computes `resultTask(p)` for each requested partition of `rdd` on the executors, running
   // the shuffle stages it needs first. Every rank calls it at the same point of the program and
@@ -65,6 +72,8 @@ class Runtime {
   std::vector<int> executorCores_;
   DagScheduler scheduler_;
   ShuffleStore store_;
+  BlockStore blocks_;
+  std::map<std::pair<int, int>, int> blockLocations_;  // driver: (rdd, partition) -> executor
   std::unordered_map<int, const ShuffleDependency*> shuffles_;
   ResultTask currentResultTask_;
   int64_t nextJob_ = 0;

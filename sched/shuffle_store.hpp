@@ -38,7 +38,7 @@ class ShuffleStore {
 
  private:
   struct Input {
-    int executor = 0;  // this executor's index and the executor count at the exchange:
+    int executor = 0;      // this executor's index and the executor count at the exchange:
     int numExecutors = 1;  // reduce partition r lives here when r % numExecutors == executor
     std::map<int, std::vector<ByteBuffer>> localOutputs;  // kept when nothing moved
     ByteBuffer received;

@@ -31,6 +31,11 @@ void encodeOutcome(ByteBuffer& out, const TaskOutcome& o) {
   out.putString(o.error);
   out.putVarint(o.result.size());
   out.append(o.result.data(), o.result.size());
+  out.putVarint(o.cachedBlocks.size());
+  for (auto [rdd, p] : o.cachedBlocks) {
+    out.put(int32_t(rdd));
+    out.put(int32_t(p));
+  }
 }
 
 TaskOutcome decodeOutcome(ByteReader& in) {
@@ -41,6 +46,10 @@ TaskOutcome decodeOutcome(ByteReader& in) {
   o.error = std::string(in.getString());
   size_t n = in.getVarint();
   o.result.append(in.take(n), n);
+  for (uint64_t b = in.getVarint(); b > 0; --b) {
+    int rdd = in.get<int32_t>();
+    o.cachedBlocks.emplace_back(rdd, in.get<int32_t>());
+  }
   return o;
 }
 

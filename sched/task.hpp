@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "../util/byte_buffer.hpp"
 
@@ -24,8 +26,9 @@ struct TaskOutcome {
   TaskDescriptor task;
   int executor = 0;
   bool ok = false;
-  ByteBuffer result;  // a result task's value, serialized
-  std::string error;  // why it failed
+  ByteBuffer result;                              // a result task's value, serialized
+  std::string error;                              // why it failed
+  std::vector<std::pair<int, int>> cachedBlocks;  // (rdd, partition) the task stored here
 };
 
 void encodeTask(ByteBuffer& out, const TaskDescriptor& t);

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include "../util/error.hpp"
+#include "block_store.hpp"
 #include "task_context.hpp"
 
 namespace kiln::sched {
@@ -24,8 +25,9 @@ void TaskRunner::runWith(const std::function<void()>& control) {
         // Inside another parallel region (or under OMP_THREAD_LIMIT) OpenMP may give fewer
         // threads: without workers the queue would never be served.
         if (omp_get_num_threads() < 2)
-          throw Error("kiln: cannot start task threads (is an action called inside an OpenMP "
-                      "parallel region, or is OMP_THREAD_LIMIT 1?)");
+          throw Error(
+              "kiln: cannot start task threads (is an action called inside an OpenMP "
+              "parallel region, or is OMP_THREAD_LIMIT 1?)");
         control();
       } catch (...) {
         controlError = std::current_exception();
@@ -61,11 +63,13 @@ void TaskRunner::workerLoop() {
       TaskContext::Scope scope(task.stage, task.partition, task.attempt, &cancelled_);
       out.result = run_(task);
       out.ok = true;
+      out.cachedBlocks = BlockStore::takeTaskJournal();
     } catch (const std::exception& e) {
       out.error = e.what();
     } catch (...) {
       out.error = "unknown exception (not derived from std::exception)";
     }
+    if (!out.ok) BlockStore::takeTaskJournal();  // its blocks stay, unannounced
     {
       std::lock_guard lock(mutex_);
       outcomes_.push_back(std::move(out));

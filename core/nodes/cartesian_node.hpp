@@ -27,10 +27,10 @@ class CartesianNode final : public Node<std::pair<A, B>> {
   std::vector<sched::Dependency> dependencies() const override {
     return {{nullptr, left_.get()}, {nullptr, right_.get()}};
   }
-  int location(int p, int numExecutors) const override {
+  int doLocation(int p, int numExecutors) const override {
     return sched::shuffleOwner(p, numExecutors);
   }
-  void compute(int p, BlockSink<std::pair<A, B>>& out) const override {
+  void doCompute(int p, BlockSink<std::pair<A, B>>& out) const override {
     std::vector<B> rights;
     readShuffleBlocks<B>(this->runtime(), right_->shuffleId(), p, [&](std::span<B> block) {
       for (B& b : block) rights.push_back(std::move(b));

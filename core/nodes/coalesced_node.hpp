@@ -18,8 +18,8 @@ class CoalescedNode final : public Node<T> {
   std::vector<sched::Dependency> dependencies() const override {
     return {{parent_.get(), nullptr}};
   }
-  int location(int, int) const override { return -1; }
-  void compute(int p, BlockSink<T>& out) const override {
+  int doLocation(int, int) const override { return -1; }
+  void doCompute(int p, BlockSink<T>& out) const override {
     for (int i = starts_[size_t(p)]; i < starts_[size_t(p) + 1]; ++i) parent_->compute(i, out);
   }
 

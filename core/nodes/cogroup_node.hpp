@@ -44,7 +44,7 @@ class CoGroupNode final : public Node<std::pair<K, std::tuple<std::vector<Vs>...
   }
   // Shuffled inputs land on the partition's owner; inputs read in place are partitioned the
   // same way, so they live there too.
-  int location(int p, int numExecutors) const override {
+  int doLocation(int p, int numExecutors) const override {
     int loc = -1;
     forEachInput([&]<size_t I>() {
       if (loc >= 0) return;
@@ -54,7 +54,7 @@ class CoGroupNode final : public Node<std::pair<K, std::tuple<std::vector<Vs>...
     return loc;
   }
 
-  void compute(int p, BlockSink<Out>& out) const override {
+  void doCompute(int p, BlockSink<Out>& out) const override {
     FlatHashMap<K, Groups> groups;
     forEachInput([&]<size_t I>() {
       using V = Input<I>;

@@ -14,7 +14,7 @@ class CombineLocallyNode final : public OneParentNode<std::pair<K, V>, std::pair
   CombineLocallyNode(NodePtr<std::pair<K, V>> parent, Agg agg, std::string name)
       : OneParentNode<std::pair<K, V>, std::pair<K, C>>(std::move(parent), std::move(name), true),
         agg_(std::move(agg)) {}
-  void compute(int p, BlockSink<std::pair<K, C>>& out) const override {
+  void doCompute(int p, BlockSink<std::pair<K, C>>& out) const override {
     FlatHashMap<K, C> combined;
     auto sink = makeSink<std::pair<K, V>>([&](std::span<std::pair<K, V>> block) {
       combined.upsertBlock(block, agg_.createCombiner, agg_.mergeValue);

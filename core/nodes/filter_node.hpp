@@ -10,7 +10,7 @@ class FilterNode final : public OneParentNode<T, T> {
  public:
   FilterNode(NodePtr<T> parent, F f)
       : OneParentNode<T, T>(std::move(parent), "filter", true), f_(std::move(f)) {}
-  void compute(int p, BlockSink<T>& out) const override {
+  void doCompute(int p, BlockSink<T>& out) const override {
     auto sink = makeSink<T>([&](std::span<T> block) {
       size_t kept = 0;
       for (size_t i = 0; i < block.size(); ++i)

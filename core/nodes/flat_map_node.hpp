@@ -15,7 +15,7 @@ class FlatMapNode final : public OneParentNode<In, Out> {
               bool preservesPartitioning = false)
       : OneParentNode<In, Out>(std::move(parent), std::move(name), preservesPartitioning),
         f_(std::move(f)) {}
-  void compute(int p, BlockSink<Out>& out) const override {
+  void doCompute(int p, BlockSink<Out>& out) const override {
     BlockBuilder<Out> builder(out);
     auto sink = makeSink<In>([&](std::span<In> block) {
       for (In& x : block) {

@@ -13,7 +13,7 @@ class MapPartitionsNode final : public OneParentNode<In, Out> {
   MapPartitionsNode(NodePtr<In> parent, F f, std::string name, bool preservesPartitioning = false)
       : OneParentNode<In, Out>(std::move(parent), std::move(name), preservesPartitioning),
         f_(std::move(f)) {}
-  void compute(int p, BlockSink<Out>& out) const override {
+  void doCompute(int p, BlockSink<Out>& out) const override {
     std::vector<In> records;
     auto sink = makeSink<In>([&](std::span<In> block) {
       for (In& x : block) records.push_back(std::move(x));

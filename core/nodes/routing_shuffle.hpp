@@ -52,10 +52,10 @@ class RoutedNode final : public Node<T> {
       : Node<T>(dep->parent()->runtimePtr(), numPartitions, std::move(name)),
         dep_(std::move(dep)) {}
   std::vector<sched::Dependency> dependencies() const override { return {{nullptr, dep_.get()}}; }
-  int location(int p, int numExecutors) const override {
+  int doLocation(int p, int numExecutors) const override {
     return sched::shuffleOwner(p, numExecutors);
   }
-  void compute(int p, BlockSink<T>& out) const override {
+  void doCompute(int p, BlockSink<T>& out) const override {
     readShuffleBlocks<T>(this->runtime(), dep_->shuffleId(), p,
                          [&](std::span<T> b) { out.push(b); });
   }

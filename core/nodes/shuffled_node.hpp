@@ -25,11 +25,11 @@ class ShuffledNode final : public Node<std::pair<K, C>> {
   }
 
   std::vector<sched::Dependency> dependencies() const override { return {{nullptr, dep_.get()}}; }
-  int location(int p, int numExecutors) const override {
+  int doLocation(int p, int numExecutors) const override {
     return sched::shuffleOwner(p, numExecutors);
   }
 
-  void compute(int p, BlockSink<std::pair<K, C>>& out) const override {
+  void doCompute(int p, BlockSink<std::pair<K, C>>& out) const override {
     const int shuffle = dep_->shuffleId();
     if constexpr (!kAggregates) {
       readShuffleBlocks<std::pair<K, V>>(

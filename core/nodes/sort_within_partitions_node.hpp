@@ -17,7 +17,7 @@ class SortWithinPartitionsNode final : public OneParentNode<std::pair<K, V>, std
       : OneParentNode<KV, KV>(std::move(parent), "sortWithinPartitions", true),
         ascending_(ascending),
         less_(std::move(less)) {}
-  void compute(int p, BlockSink<KV>& out) const override {
+  void doCompute(int p, BlockSink<KV>& out) const override {
     std::vector<KV> records;
     auto sink = makeSink<KV>([&](std::span<KV> block) {
       for (KV& kv : block) records.push_back(std::move(kv));

@@ -22,8 +22,8 @@ class ParallelCollectionNode final : public Node<T> {
                          std::shared_ptr<const std::vector<T>> data, int numSlices)
       : Node<T>(std::move(rt), numSlices, "parallelize"), data_(std::move(data)) {}
   std::vector<sched::Dependency> dependencies() const override { return {}; }
-  int location(int, int) const override { return -1; }
-  void compute(int p, BlockSink<T>& out) const override {
+  int doLocation(int, int) const override { return -1; }
+  void doCompute(int p, BlockSink<T>& out) const override {
     auto [b, e] = sliceBounds(int64_t(data_->size()), p, this->numPartitions());
     std::vector<T> block;
     block.reserve(size_t(std::min<int64_t>(e - b, int64_t(kBlockRecords))));
@@ -52,8 +52,8 @@ class RangeNode final : public Node<long> {
     count_ = int64_t(count);
   }
   std::vector<sched::Dependency> dependencies() const override { return {}; }
-  int location(int, int) const override { return -1; }
-  void compute(int p, BlockSink<long>& out) const override {
+  int doLocation(int, int) const override { return -1; }
+  void doCompute(int p, BlockSink<long>& out) const override {
     auto [b, e] = sliceBounds(count_, p, numPartitions());
     long block[kBlockRecords];
     for (int64_t i = b; i < e;) {

@@ -16,8 +16,8 @@ class TextFileNode final : public Node<std::string> {
       : Node<std::string>(std::move(rt), int(splits.size()), "textFile"),
         splits_(std::move(splits)) {}
   std::vector<sched::Dependency> dependencies() const override { return {}; }
-  int location(int, int) const override { return -1; }
-  void compute(int p, BlockSink<std::string>& out) const override {
+  int doLocation(int, int) const override { return -1; }
+  void doCompute(int p, BlockSink<std::string>& out) const override {
     // Strings in the block are reassigned, not reallocated, from one block to the next.
     std::vector<std::string> block(kBlockRecords);
     size_t n = 0;

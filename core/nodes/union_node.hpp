@@ -18,11 +18,11 @@ class UnionNode final : public Node<T> {
     for (const auto& p : parents_) deps.push_back({p.get(), nullptr});
     return deps;
   }
-  int location(int p, int numExecutors) const override {
+  int doLocation(int p, int numExecutors) const override {
     auto [parent, local] = resolve(p);
     return parent->location(local, numExecutors);
   }
-  void compute(int p, BlockSink<T>& out) const override {
+  void doCompute(int p, BlockSink<T>& out) const override {
     auto [parent, local] = resolve(p);
     parent->compute(local, out);
   }

@@ -23,11 +23,11 @@ class ZipPartitionsNode final : public Node<U> {
   std::vector<sched::Dependency> dependencies() const override {
     return {{left_.get(), nullptr}, {right_.get(), nullptr}};
   }
-  int location(int p, int numExecutors) const override {
+  int doLocation(int p, int numExecutors) const override {
     int l = left_->location(p, numExecutors);
     return l >= 0 ? l : right_->location(p, numExecutors);
   }
-  void compute(int p, BlockSink<U>& out) const override {
+  void doCompute(int p, BlockSink<U>& out) const override {
     std::vector<A> a;
     std::vector<B> b;
     auto sa = makeSink<A>([&](std::span<A> blk) {
