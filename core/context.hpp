@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "accumulator.hpp"
+#include "broadcast.hpp"
 #include "conf.hpp"
 #include "nodes/source_nodes.hpp"
 #include "nodes/text_file_node.hpp"
@@ -57,6 +59,34 @@ class Context {
     std::vector<detail::NodePtr<T>> nodes;
     for (const auto& r : rdds) nodes.push_back(r.node());
     return RDD<T>(std::make_shared<detail::UnionNode<T>>(std::move(nodes)));
+  }
+
+  // ---- Shared variables ----------------------------------------------------------------------
+  // Sends the driver's value to every rank once (a collective: call it on every rank).
+  template <class T>
+  Broadcast<T> broadcast(const T& value) const {
+    static_assert(Serializable<T>, KILN_SERIALIZABLE_MESSAGE);
+    ByteBuffer bytes;
+    if (isDriver()) encode(bytes, value);
+    runtime_->broadcastFromDriver(bytes);
+    if (isDriver()) return Broadcast<T>(std::make_shared<const T>(value));
+    ByteReader in(bytes.span());
+    return Broadcast<T>(std::make_shared<const T>(decode<T>(in)));
+  }
+  Accumulator<LongAccumulator> longAccumulator(std::string name = "") const {
+    return Accumulator<LongAccumulator>(runtime_, std::move(name));
+  }
+  Accumulator<DoubleAccumulator> doubleAccumulator(std::string name = "") const {
+    return Accumulator<DoubleAccumulator>(runtime_, std::move(name));
+  }
+  template <class T>
+  Accumulator<CollectionAccumulator<T>> collectionAccumulator(std::string name = "") const {
+    return Accumulator<CollectionAccumulator<T>>(runtime_, std::move(name));
+  }
+  // A user-defined accumulator: Impl derives from AccumulatorV2<In, Out>.
+  template <class Impl>
+  Accumulator<Impl> accumulator(Impl initial, std::string name = "") const {
+    return Accumulator<Impl>(runtime_, std::move(name), std::move(initial));
   }
 
  private:

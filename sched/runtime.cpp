@@ -26,8 +26,7 @@ ByteBuffer encodeJobOutcome(const JobOutcome& o) {
   return b;
 }
 
-JobOutcome decodeJobOutcome(const ByteBuffer& bytes) {
-  ByteReader r(bytes.span());
+JobOutcome decodeJobOutcome(ByteReader& r) {
   JobOutcome o;
   o.ok = r.get<uint8_t>() != 0;
   o.error = std::string(r.getString());
@@ -52,6 +51,7 @@ Runtime::Runtime(mpi::Session& session, RuntimeOptions options, std::ostream* lo
       log_(log),
       scheduler_(options.maxTaskFailures, log, [this](const TaskOutcome& o) {
         for (auto block : o.cachedBlocks) blockLocations_[block] = o.executor;
+        mergeAccumulatorUpdates(o.accumulatorUpdates);
       }) {
   // Every rank learns every executor's core count (the driver schedules by it).
   std::vector<int> all(size_t(session.size()));
@@ -75,6 +75,43 @@ int Runtime::blockLocation(int rdd, int partition) const {
 void Runtime::dropRddBlocks(int rdd) {
   blocks_.dropRdd(rdd);
   std::erase_if(blockLocations_, [rdd](const auto& kv) { return kv.first.first == rdd; });
+}
+
+void Runtime::mergeAccumulatorUpdates(const ByteBuffer& updates) {
+  if (updates.empty()) return;
+  ByteReader in(updates.span());
+  for (uint64_t n = in.getVarint(); n > 0; --n) {
+    int id = in.get<int32_t>();
+    size_t len = in.getVarint();
+    ByteReader value(std::span<const std::byte>(in.take(len), len));
+    if (auto it = accumulators_.find(id); it != accumulators_.end()) it->second->mergeSaved(value);
+  }
+}
+
+ByteBuffer Runtime::saveAccumulators() const {
+  ByteBuffer out;
+  out.putVarint(accumulators_.size());
+  for (const auto& [id, acc] : accumulators_) {
+    ByteBuffer value;
+    acc->save(value);
+    out.put(int32_t(id));
+    out.putVarint(value.size());
+    out.append(value.data(), value.size());
+  }
+  return out;
+}
+
+void Runtime::loadAccumulators(ByteReader& in) {
+  for (uint64_t n = in.getVarint(); n > 0; --n) {
+    int id = in.get<int32_t>();
+    size_t len = in.getVarint();
+    ByteReader value(std::span<const std::byte>(in.take(len), len));
+    if (auto it = accumulators_.find(id); it != accumulators_.end()) it->second->loadSaved(value);
+  }
+}
+
+void Runtime::broadcastFromDriver(ByteBuffer& bytes) {
+  if (!localMode()) mpi::broadcastBytes(session_.control(), 0, bytes);
 }
 
 void Runtime::unregisterShuffle(int shuffle) {
@@ -139,6 +176,8 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
                      [](const std::function<void()>& body) { body(); });
       backend.endJob(out.ok);
       payload = encodeJobOutcome(out);
+      ByteBuffer accs = saveAccumulators();
+      payload.append(accs.data(), accs.size());
       mpi::broadcastBytes(session_.control(), 0, payload);
     } catch (const std::exception& e) {
       fatal(0, e);
@@ -151,7 +190,9 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
       ExecutorChannels ch{session_.control(), session_.executors(), options_.maxExchangeRoundBytes};
       serveJob(job, runner, store_, ch);
       mpi::broadcastBytes(session_.control(), 0, payload);
-      out = decodeJobOutcome(payload);
+      ByteReader in(payload.span());
+      out = decodeJobOutcome(in);
+      loadAccumulators(in);
     } catch (const std::exception& e) {
       fatal(session_.rank(), e);
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../mpi/session.hpp"
+#include "accumulator_state.hpp"
 #include "block_store.hpp"
 #include "dag_scheduler.hpp"
 #include "lineage.hpp"
@@ -52,6 +53,13 @@ class Runtime {
   int blockLocation(int rdd, int partition) const;
   // Every rank: forget a persisted RDD's blocks (its own, and the driver its map of them).
   void dropRddBlocks(int rdd);
+  // Accumulators: registered on every rank in program order. The driver merges successful
+  // tasks' updates; after each job every rank receives the driver's values.
+  int newAccumulatorId() { return nextAccumulatorId_++; }
+  void registerAccumulator(int id, AccumulatorState* value) { accumulators_[id] = value; }
+  void unregisterAccumulator(int id) { accumulators_.erase(id); }
+  // Every rank: the driver's value of one object, broadcast (sc.broadcast).
+  void broadcastFromDriver(ByteBuffer& bytes);
 
   // Computes `resultTask(p)` for each requested partition of `rdd` on the executors, running
   // the shuffle stages it needs first. Every rank calls it at the same point of the program and
@@ -74,6 +82,11 @@ class Runtime {
   ShuffleStore store_;
   BlockStore blocks_;
   std::map<std::pair<int, int>, int> blockLocations_;  // driver: (rdd, partition) -> executor
+  std::map<int, AccumulatorState*> accumulators_;
+  int nextAccumulatorId_ = 0;
+  void mergeAccumulatorUpdates(const ByteBuffer& updates);
+  ByteBuffer saveAccumulators() const;
+  void loadAccumulators(ByteReader& in);
   std::unordered_map<int, const ShuffleDependency*> shuffles_;
   ResultTask currentResultTask_;
   int64_t nextJob_ = 0;

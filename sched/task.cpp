@@ -36,6 +36,8 @@ void encodeOutcome(ByteBuffer& out, const TaskOutcome& o) {
     out.put(int32_t(rdd));
     out.put(int32_t(p));
   }
+  out.putVarint(o.accumulatorUpdates.size());
+  out.append(o.accumulatorUpdates.data(), o.accumulatorUpdates.size());
 }
 
 TaskOutcome decodeOutcome(ByteReader& in) {
@@ -50,6 +52,8 @@ TaskOutcome decodeOutcome(ByteReader& in) {
     int rdd = in.get<int32_t>();
     o.cachedBlocks.emplace_back(rdd, in.get<int32_t>());
   }
+  size_t a = in.getVarint();
+  o.accumulatorUpdates.append(in.take(a), a);
   return o;
 }
 

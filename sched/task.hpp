@@ -29,6 +29,7 @@ struct TaskOutcome {
   ByteBuffer result;                              // a result task's value, serialized
   std::string error;                              // why it failed
   std::vector<std::pair<int, int>> cachedBlocks;  // (rdd, partition) the task stored here
+  ByteBuffer accumulatorUpdates;                  // takeTaskAccumulators() of a successful task
 };
 
 void encodeTask(ByteBuffer& out, const TaskDescriptor& t);

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include "../util/error.hpp"
+#include "accumulator_state.hpp"
 #include "block_store.hpp"
 #include "task_context.hpp"
 
@@ -64,12 +65,16 @@ void TaskRunner::workerLoop() {
       out.result = run_(task);
       out.ok = true;
       out.cachedBlocks = BlockStore::takeTaskJournal();
+      out.accumulatorUpdates = takeTaskAccumulators();
     } catch (const std::exception& e) {
       out.error = e.what();
     } catch (...) {
       out.error = "unknown exception (not derived from std::exception)";
     }
-    if (!out.ok) BlockStore::takeTaskJournal();  // its blocks stay, unannounced
+    if (!out.ok) {
+      BlockStore::takeTaskJournal();  // its blocks stay, unannounced
+      takeTaskAccumulators();         // a failed attempt's updates never count
+    }
     {
       std::lock_guard lock(mutex_);
       outcomes_.push_back(std::move(out));
