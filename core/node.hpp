@@ -57,6 +57,11 @@ class Node : public sched::LineageNode {
   }
 
   StorageLevel storageLevel() const { return level_.load(std::memory_order_relaxed); }
+  std::string storageDescription() const override {
+    if (storageLevel() == StorageLevel::NONE) return "";
+    std::string s = "[";  // appended, not "[" + ...: GCC 12 warns falsely on that
+    return s.append(toString(storageLevel())).append("]");
+  }
   // persist/unpersist change a node in place, as in Spark (the RDD is the same RDD).
   void setStorageLevel(StorageLevel level) const {
     if (level_.exchange(level) != StorageLevel::NONE && level == StorageLevel::NONE)

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "../sched/lineage_string.hpp"
 #include "hash.hpp"
 #include "node.hpp"
 #include "partitioner.hpp"
@@ -92,6 +93,8 @@ class RDD {
   // Frees the cached partitions on every executor.
   const RDD<T>& unpersist() const;
   StorageLevel getStorageLevel() const { return node_->storageLevel(); }
+  // The lineage, one RDD a line: "(partitions) operation[id]", indented at shuffles ("+-").
+  std::string toDebugString() const { return sched::lineageString(*node_); }
 
   // ---- Narrow transformations: fused into one pass per partition --------------------------
   // f(const T&) -> U
@@ -103,12 +106,13 @@ class RDD {
   // f(const T&) -> bool
   template <class F>
   RDD<T> filter(F f) const;
-  // f(std::vector<T>& partition) -> iterable of U
+  // f(std::vector<T>& partition) -> iterable of U. preservesPartitioning: f keeps every
+  // record's key, so the partitioner still holds.
   template <class F>
-  auto mapPartitions(F f) const;
+  auto mapPartitions(F f, bool preservesPartitioning = false) const;
   // f(int partitionIndex, std::vector<T>& partition) -> iterable of U
   template <class F>
-  auto mapPartitionsWithIndex(F f) const;
+  auto mapPartitionsWithIndex(F f, bool preservesPartitioning = false) const;
   // Pair RDDs: f(const V&) -> W, keys unchanged.
   template <class F>
   auto mapValues(F f) const;

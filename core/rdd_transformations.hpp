@@ -48,23 +48,23 @@ RDD<T> RDD<T>::filter(F f) const {
 
 template <class T>
 template <class F>
-auto RDD<T>::mapPartitionsWithIndex(F f) const {
+auto RDD<T>::mapPartitionsWithIndex(F f, bool preservesPartitioning) const {
   static_assert(std::is_invocable_v<F&, int, std::vector<T>&>,
                 "kiln: mapPartitionsWithIndex(f): f must accept (int, std::vector<T>&)");
   using U = detail::RangeValue<std::invoke_result_t<F&, int, std::vector<T>&>>;
-  return RDD<U>(std::make_shared<detail::MapPartitionsNode<T, U, F>>(node_, std::move(f),
-                                                                     "mapPartitionsWithIndex"));
+  return RDD<U>(std::make_shared<detail::MapPartitionsNode<T, U, F>>(
+      node_, std::move(f), "mapPartitionsWithIndex", preservesPartitioning));
 }
 
 template <class T>
 template <class F>
-auto RDD<T>::mapPartitions(F f) const {
+auto RDD<T>::mapPartitions(F f, bool preservesPartitioning) const {
   static_assert(std::is_invocable_v<F&, std::vector<T>&>,
                 "kiln: mapPartitions(f): f must accept std::vector<T>&");
   auto g = [f = std::move(f)](int, std::vector<T>& part) { return f(part); };
   using U = detail::RangeValue<std::invoke_result_t<F&, std::vector<T>&>>;
-  return RDD<U>(std::make_shared<detail::MapPartitionsNode<T, U, decltype(g)>>(node_, std::move(g),
-                                                                               "mapPartitions"));
+  return RDD<U>(std::make_shared<detail::MapPartitionsNode<T, U, decltype(g)>>(
+      node_, std::move(g), "mapPartitions", preservesPartitioning));
 }
 
 template <class T>

@@ -45,6 +45,8 @@ class LineageNode {
   // The executor that holds partition p's input (shuffle output lives on one executor), or -1
   // when any executor can compute it.
   virtual int location(int partition, int numExecutors) const = 0;
+  // For toDebugString: e.g. "[MEMORY_ONLY]" for a persisted RDD, else empty.
+  virtual std::string storageDescription() const { return ""; }
 
  private:
   int id_;

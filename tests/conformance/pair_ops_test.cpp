@@ -146,6 +146,9 @@ TEST(ConformancePairs, PartitionersAndShuffleAvoidance) {
   EXPECT_NE(byHash.filter([](const std::pair<int, int>& kv) { return kv.first > 1; }).partitioner(),
             nullptr);
   EXPECT_EQ(byHash.map([](const std::pair<int, int>& kv) { return kv; }).partitioner(), nullptr);
+  auto same = [](Vec<std::pair<int, int>>& part) { return part; };
+  EXPECT_EQ(byHash.mapPartitions(same).partitioner(), nullptr);
+  EXPECT_NE(byHash.mapPartitions(same, true).partitioner(), nullptr);
   // reduceByKey on an RDD partitioned the same way keeps its partitioning and is right.
   auto reduced = byHash.reduceByKey(std::plus<>());
   EXPECT_TRUE(reduced.partitioner()->equals(*byHash.partitioner()));
@@ -205,6 +208,27 @@ TEST(ConformancePairs, JoinsAgainstReferenceOnRandomSkewedData) {
   auto empty = sc->parallelize(Vec<std::pair<int, long>>{}, 2);
   EXPECT_TRUE(sc->parallelize(left, 2).join(empty).collect().empty());
   EXPECT_EQ(sc->parallelize(left, 2).leftOuterJoin(empty).count(), long(left.size()));
+}
+
+TEST(ConformancePairs, ToDebugStringShowsLineageAndShuffles) {
+  auto sc = makeContext();
+  auto counts = sc->parallelize(Vec<std::string>{"a", "b", "a"}, 2)
+                    .map([](const std::string& w) { return SI(w, 1); })
+                    .reduceByKey(std::plus<>(), 3);
+  counts.cache();
+  std::string s = counts.toDebugString();
+  // (3) reduceByKey[2] [MEMORY_ONLY]
+  //  +-(2) map[1]
+  //     |  parallelize[0]
+  EXPECT_NE(s.find("(3) reduceByKey[" + std::to_string(counts.id()) + "] [MEMORY_ONLY]"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("\n +-(2) map["), std::string::npos) << s;
+  EXPECT_NE(s.find("\n    |  parallelize["), std::string::npos) << s;
+  // Partitioned the same way already: no shuffle, so no "+-" below the aggregation.
+  auto again = counts.reduceByKey(std::plus<>());
+  std::string t = again.toDebugString();
+  EXPECT_EQ(t.find("+-", 0), t.find("+-(2) map[")) << t;
 }
 
 }  // namespace
