@@ -55,6 +55,11 @@ class TempDir {
   std::string path_;
 };
 
+// Ranks run freely between actions: a test that inspects side effects (files written by tasks)
+// must hold every rank until all have looked, or a fast rank's next job changes what a slow rank
+// sees.
+inline void waitForAllRanks() { MPI_Barrier(MPI_COMM_WORLD); }
+
 // Rank 0 writes a file; every rank returns once it exists.
 void writeFileOnDriver(const std::string& path, const std::string& content);
 std::string readFile(const std::string& path);

@@ -23,6 +23,7 @@ long timesComputed(const std::string& dir, int parts) {
     std::ifstream f(dir + "/p" + std::to_string(p));
     for (std::string line; std::getline(f, line);) ++n;
   }
+  waitForAllRanks();  // no rank may start the next job before every rank has counted
   return n;
 }
 
