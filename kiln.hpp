@@ -27,6 +27,7 @@
 #include "core/conf.hpp"
 #include "core/context.hpp"
 #include "core/rdd.hpp"
+#include "core/hdf5_layout.hpp"
 #include "core/split.hpp"
 #include "sched/task_context.hpp"
 #include "util/error.hpp"

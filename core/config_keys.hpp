@@ -23,6 +23,7 @@ inline constexpr ConfigKey kConfigKeys[] = {
      "(when set; unset, a shuffle keeps its parent's partition count)"},
     {"kiln.task.maxFailures", "4", "attempts of one task before its job fails"},
     {"kiln.files.maxPartitionBytes", "32m", "largest byte range of one textFile partition"},
+    {"kiln.hdf5.partitionBytes", "32m", "target size of one sc.hdf5 partition (whole rows)"},
     {"kiln.shuffle.maxExchangeRoundBytes", "1g",
      "largest all-to-all round (at most 2g - 1); bigger exchanges run in rounds"},
     {"kiln.verbose", "false", "print the resolved configuration at start"},

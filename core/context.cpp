@@ -176,6 +176,34 @@ RDD<long> Context::range(long start, long end, long step, int numSlices) const {
       std::make_shared<detail::RangeNode>(runtime_, start, end, step, slices(numSlices)));
 }
 
+std::vector<std::string> Context::hdf5Files(const std::string& path) const {
+  auto files = io::listInputFiles(path, "hdf5");
+  if (files.empty()) throw Error("hdf5: no input files in " + path);
+  return files;
+}
+
+uint64_t Context::rowsPerPartition(uint64_t recordBytes) const {
+  uint64_t target = conf_.getBytes("kiln.hdf5.partitionBytes", 32 << 20);
+  return std::max<uint64_t>(1, target / std::max<uint64_t>(1, recordBytes));
+}
+
+uint64_t Context::elementBytes(io::ScalarKind kind) {
+  switch (kind) {
+    case io::ScalarKind::Int8:
+    case io::ScalarKind::UInt8:
+      return 1;
+    case io::ScalarKind::Int16:
+    case io::ScalarKind::UInt16:
+      return 2;
+    case io::ScalarKind::Int32:
+    case io::ScalarKind::UInt32:
+    case io::ScalarKind::Float32:
+      return 4;
+    default:
+      return 8;
+  }
+}
+
 RDD<std::string> Context::textFile(const std::string& path, int minPartitions) const {
   if (minPartitions < 0) throw Error("textFile: minPartitions must not be negative");
   if (minPartitions == 0) minPartitions = std::min(defaultParallelism_, 2);

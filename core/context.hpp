@@ -9,6 +9,7 @@
 #include "accumulator.hpp"
 #include "broadcast.hpp"
 #include "conf.hpp"
+#include "nodes/hdf5_source_node.hpp"
 #include "nodes/source_nodes.hpp"
 #include "nodes/text_file_node.hpp"
 #include "rdd.hpp"
@@ -52,6 +53,66 @@ class Context {
   // byte ranges of at most kiln.files.maxPartitionBytes, at least minPartitions
   // (default min(defaultParallelism(), 2)).
   RDD<std::string> textFile(const std::string& path, int minPartitions = 0) const;
+  // ---- HDF5 --------------------------------------------------------------------------------
+  // The records of one dataset in a file, a directory's files or a glob (one RDD over all of
+  // them). T: a number (1-D dataset), std::array<E, N> or std::vector<E> (rows of a 2-D
+  // dataset), or a struct described with KILN_HDF5_FIELDS (1-D compound dataset). Partitions are
+  // row ranges of about kiln.hdf5.partitionBytes. Errors name the file and dataset.
+  template <class T>
+  RDD<T> hdf5(const std::string& path, const std::string& dataset) const {
+    static_assert(detail::Hdf5Record<T>::kSupported,
+                  "kiln: sc.hdf5<T>: T must be a number, std::array<E, N> or std::vector<E> of "
+                  "numbers, or a struct described with KILN_HDF5_FIELDS(T, field, ...)");
+    auto layout = detail::Hdf5Record<T>::layout();
+    auto files = hdf5Files(path);
+    std::vector<uint64_t> rows;
+    uint64_t rowLength = 1;
+    for (const auto& f : files) {
+      auto shape = io::checkDataset(f, dataset, layout);
+      if (&f != &files.front() && layout.shape == io::RecordLayout::Shape::Row &&
+          shape.rowLength != rowLength)
+        throw Error("hdf5: " + f + ": dataset " + dataset + " has rows of " +
+                    std::to_string(shape.rowLength) + " elements, the other files " +
+                    std::to_string(rowLength));
+      rowLength = shape.rowLength;
+      rows.push_back(shape.rows);
+    }
+    uint64_t recordBytes = layout.shape == io::RecordLayout::Shape::Compound ? sizeof(T)
+                           : layout.shape == io::RecordLayout::Shape::Row
+                               ? rowLength * elementBytes(layout.scalar)
+                               : sizeof(T);
+    auto slices = detail::hdf5Slices(rows, rowsPerPartition(recordBytes));
+    return RDD<T>(std::make_shared<detail::Hdf5SourceNode<T>>(
+        runtime_, std::move(files), dataset, std::move(layout), rowLength, std::move(slices)));
+  }
+  // Equal-length 1-D datasets read as the columns of one record: std::tuple<Ts...>.
+  template <class... Ts>
+  RDD<std::tuple<Ts...>> hdf5Columns(const std::string& path,
+                                     const std::vector<std::string>& datasets) const {
+    if (datasets.size() != sizeof...(Ts))
+      throw Error("hdf5Columns: " + std::to_string(datasets.size()) + " datasets named for " +
+                  std::to_string(sizeof...(Ts)) + " column types");
+    auto files = hdf5Files(path);
+    std::vector<uint64_t> rows;
+    for (const auto& f : files) {
+      std::vector<uint64_t> lengths;
+      [&]<size_t... I>(std::index_sequence<I...>) {
+        (lengths.push_back(io::checkDataset(f, datasets[I], detail::Hdf5Record<Ts>::layout()).rows),
+         ...);
+      }
+      (std::index_sequence_for<Ts...>{});
+      for (size_t i = 1; i < lengths.size(); ++i)
+        if (lengths[i] != lengths[0])
+          throw Error("hdf5Columns: " + f + ": dataset " + datasets[i] + " has " +
+                      std::to_string(lengths[i]) + " rows, " + datasets[0] + " has " +
+                      std::to_string(lengths[0]));
+      rows.push_back(lengths[0]);
+    }
+    auto slices = detail::hdf5Slices(rows, rowsPerPartition((0 + ... + sizeof(Ts))));
+    return RDD<std::tuple<Ts...>>(std::make_shared<detail::Hdf5ColumnsNode<Ts...>>(
+        runtime_, std::move(files), datasets, std::move(slices)));
+  }
+
   // Spark's sc.union (a C++ keyword, hence the underscore).
   template <class T>
   RDD<T> union_(const std::vector<RDD<T>>& rdds) const {
@@ -91,6 +152,9 @@ class Context {
 
  private:
   int slices(int requested) const;
+  std::vector<std::string> hdf5Files(const std::string& path) const;
+  uint64_t rowsPerPartition(uint64_t recordBytes) const;
+  static uint64_t elementBytes(io::ScalarKind kind);
 
   std::unique_ptr<mpi::Session> session_;
   Conf conf_;

@@ -31,7 +31,7 @@ void addPath(const fs::path& p, std::vector<std::string>& out) {
 
 }  // namespace
 
-std::vector<std::string> listInputFiles(const std::string& path) {
+std::vector<std::string> listInputFiles(const std::string& path, const std::string& what) {
   std::vector<std::string> files;
   if (path.find_first_of("*?[") != std::string::npos) {
     glob_t g{};
@@ -44,12 +44,12 @@ std::vector<std::string> listInputFiles(const std::string& path) {
   std::error_code ec;
   if (files.empty()) {
     if (fs::exists(path, ec) && !fs::is_directory(path, ec))
-      throw Error("textFile: input path is not a regular file: " + path);
+      throw Error(what + ": input path is not a regular file: " + path);
     if (fs::is_directory(path, ec)) return files;  // an empty directory is an empty input
-    throw Error("textFile: input path does not exist: " + path);
+    throw Error(what + ": input path does not exist: " + path);
   }
   for (const auto& f : files)
-    if (::access(f.c_str(), R_OK) != 0) throw Error("textFile: cannot read input file: " + f);
+    if (::access(f.c_str(), R_OK) != 0) throw Error(what + ": cannot read input file: " + f);
   std::sort(files.begin(), files.end());
   return files;
 }

@@ -16,7 +16,9 @@ struct FileSplit {
 // The files named by `path`: a file, a directory (its regular files, skipping names that start
 // with '_' or '.', as Hadoop does), or a glob pattern. Sorted by name. Throws kiln::Error naming
 // the path when nothing matches.
-std::vector<std::string> listInputFiles(const std::string& path);
+// `what` names the caller in error messages ("textFile", "hdf5").
+std::vector<std::string> listInputFiles(const std::string& path,
+                                        const std::string& what = "textFile");
 
 // Byte-range splits as Hadoop's FileInputFormat makes them: a goal size of total/minPartitions,
 // capped by `blockSize`, with the last split of a file up to 10 % larger. An empty file is one
