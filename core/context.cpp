@@ -10,6 +10,7 @@
 #include "../mpi/session.hpp"
 #include "../util/hardware.hpp"
 #include "config_keys.hpp"
+#include "version.hpp"
 
 namespace kiln {
 namespace {
@@ -142,6 +143,13 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
   runtime_ = std::make_shared<sched::Runtime>(*session_, opt, log);
 
   int total = runtime_->totalExecutorCores();
+  std::string confText;
+  for (const auto& [k, v] : conf_.all()) confText += (confText.empty() ? "" : " ") + k + "=" + v;
+  runtime_->setProvenance({{"kiln_version", KILN_VERSION_STRING},
+                           {"ranks", std::to_string(session_->size())},
+                           {"executors", std::to_string(runtime_->numExecutors())},
+                           {"task_threads", std::to_string(total)},
+                           {"configuration", confText}});
   defaultParallelism_ = opt.defaultParallelism > 0 ? opt.defaultParallelism
                         : runtime_->localMode()    ? total
                                                    : std::max(total, 2);

@@ -79,6 +79,20 @@ struct Hdf5Record<T> {
   }
 };
 
+// The numeric element a record is made of (the record itself for numbers and structs).
+template <class T>
+struct Hdf5Element {
+  using type = T;
+};
+template <class E, size_t N>
+struct Hdf5Element<std::array<E, N>> {
+  using type = E;
+};
+template <class E>
+struct Hdf5Element<std::vector<E>> {
+  using type = E;
+};
+
 // One struct member's layout: its name, offset and element kind.
 template <class S, class M>
 io::FieldLayout fieldLayout(const char* name, M S::*member) {

@@ -30,6 +30,12 @@ namespace kiln {
 template <class T>
 class RDD;
 
+struct Hdf5WriteOptions {
+  uint64_t chunkRows = 0;  // 0: contiguous, or chunked by 65536 rows when deflate is on
+  int deflateLevel = 0;    // 0 (off) to 9
+  bool overwrite = false;  // replace an existing file instead of failing
+};
+
 namespace detail {
 struct NotAPair {};
 template <class T>
@@ -304,6 +310,12 @@ class RDD {
   // A directory of part-00000... files with one line per record, and _SUCCESS when complete.
   // Pairs are written as key<TAB>value. Fails if the directory exists.
   void saveAsTextFile(const std::string& path) const;
+  // One dataset in one HDF5 file, rows in partition order, written by the executors together
+  // (parallel HDF5). T as for sc.hdf5. The file appears only when complete (written under
+  // FILE.kiln-tmp, then renamed). The dataset carries provenance attributes: kiln_version,
+  // ranks, executors, task_threads, configuration, created, slurm_job_id.
+  void saveAsHDF5(const std::string& file, const std::string& dataset,
+                  const Hdf5WriteOptions& options = {}) const;
 
   const detail::NodePtr<T>& node() const { return node_; }
 
@@ -322,6 +334,7 @@ class RDD {
 }  // namespace kiln
 
 #include "rdd_actions.hpp"
+#include "rdd_hdf5.hpp"
 #include "rdd_joins.hpp"
 #include "rdd_numeric.hpp"
 #include "rdd_persistence.hpp"

@@ -361,7 +361,7 @@ void RDD<T>::saveAsTextFile(const std::string& path) const {
   auto node = node_;
   sched::JobHooks hooks;
   hooks.prepare = [path] { io::createOutputDirectory(path); };
-  hooks.commit = [path] { io::commitOutputDirectory(path); };
+  hooks.commit = [path](const std::vector<ByteBuffer>&) { io::commitOutputDirectory(path); };
   hooks.abort = [path] { io::abortOutputDirectory(path); };
   runJob(
       allPartitions(),

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "../util/error.hpp"
+#include "hdf5_types.hpp"
 
 namespace kiln::io {
 namespace {
@@ -30,32 +31,6 @@ struct Handle {
 [[noreturn]] void fail(const std::string& file, const std::string& dataset,
                        const std::string& why) {
   throw Error("hdf5: " + file + (dataset.empty() ? "" : ": dataset " + dataset) + ": " + why);
-}
-
-hid_t nativeType(ScalarKind k) {
-  switch (k) {
-    case ScalarKind::Int8:
-      return H5T_NATIVE_INT8;
-    case ScalarKind::Int16:
-      return H5T_NATIVE_INT16;
-    case ScalarKind::Int32:
-      return H5T_NATIVE_INT32;
-    case ScalarKind::Int64:
-      return H5T_NATIVE_INT64;
-    case ScalarKind::UInt8:
-      return H5T_NATIVE_UINT8;
-    case ScalarKind::UInt16:
-      return H5T_NATIVE_UINT16;
-    case ScalarKind::UInt32:
-      return H5T_NATIVE_UINT32;
-    case ScalarKind::UInt64:
-      return H5T_NATIVE_UINT64;
-    case ScalarKind::Float32:
-      return H5T_NATIVE_FLOAT;
-    case ScalarKind::Float64:
-      return H5T_NATIVE_DOUBLE;
-  }
-  return H5T_NATIVE_DOUBLE;
 }
 
 bool isFloat(ScalarKind k) { return k == ScalarKind::Float32 || k == ScalarKind::Float64; }

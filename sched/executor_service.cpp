@@ -48,6 +48,21 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
             store.exchange(shuffle, reducePartitions, ch.executors, ch.maxExchangeRoundBytes);
             break;
           }
+          case ControlKind::Collective: {
+            ByteBuffer done;
+            done.put(ControlKind::CollectiveDone);
+            try {
+              if (!ch.onExecutors) throw Error("internal: this job has no collective step");
+              ch.onExecutors(ch.executors, r);
+              done.put(uint8_t(1));
+              done.putString("");
+            } catch (const std::exception& e) {
+              done.put(uint8_t(0));
+              done.putString(e.what());
+            }
+            toDriver.send(0, done);
+            break;
+          }
           case ControlKind::JobEnd:
             jobOk = r.get<uint8_t>() != 0;
             if (!jobOk) runner.cancel();

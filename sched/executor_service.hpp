@@ -5,6 +5,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <functional>
 
 #include "shuffle_store.hpp"
 #include "task_runner.hpp"
@@ -15,6 +16,8 @@ struct ExecutorChannels {
   MPI_Comm control = MPI_COMM_NULL;    // to and from the driver (rank 0)
   MPI_Comm executors = MPI_COMM_NULL;  // the shuffle exchange among executors
   uint64_t maxExchangeRoundBytes = 0;
+  // The job's collective step (JobHooks::onExecutors), or empty.
+  std::function<void(MPI_Comm, ByteReader&)> onExecutors;
 };
 
 // Returns the driver's verdict: true when the job succeeded.

@@ -53,6 +53,32 @@ void MpiDriverBackend::exchange(int shuffle, int numReducePartitions) {
   for (int e = 0; e < numExecutors(); ++e) post(e, msg);
 }
 
+std::string MpiDriverBackend::collective(const ByteBuffer& plan) {
+  ByteBuffer msg;
+  msg.put(ControlKind::Collective);
+  msg.append(plan.data(), plan.size());
+  for (int e = 0; e < numExecutors(); ++e) post(e, msg);
+  int done = 0;
+  std::string errors;
+  mpi::Backoff backoff;
+  while (done < numExecutors() || !pending_.empty()) {
+    progressSends();
+    if (auto m = fromExecutors_.tryReceive()) {
+      backoff.reset();
+      ByteReader r(m->bytes.span());
+      if (r.get<ControlKind>() != ControlKind::CollectiveDone) continue;  // a straggling outcome
+      ++done;
+      bool ok = r.get<uint8_t>() != 0;
+      std::string why(r.getString());
+      if (!ok && errors.find(why) == std::string::npos)
+        errors += (errors.empty() ? "" : "; ") + why;
+    } else {
+      backoff.idle();
+    }
+  }
+  return errors;
+}
+
 void MpiDriverBackend::endJob(bool ok) {
   ByteBuffer msg;
   msg.put(ControlKind::JobEnd);

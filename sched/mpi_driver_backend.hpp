@@ -18,6 +18,8 @@ class MpiDriverBackend final : public ExecutorBackend {
   void launch(int executor, const std::vector<TaskDescriptor>& tasks) override;
   std::optional<TaskOutcome> nextOutcome() override;
   void exchange(int shuffle, int numReducePartitions) override;
+  // Runs the job's collective step on every executor; returns their errors (empty: all ok).
+  std::string collective(const ByteBuffer& plan);
   // Tells every executor the job is over and waits until each has acknowledged, discarding
   // the outcomes that were still on their way.
   void endJob(bool ok);

@@ -110,6 +110,18 @@ void Runtime::loadAccumulators(ByteReader& in) {
   }
 }
 
+void Runtime::runOnExecutors(const ByteBuffer& plan) {
+  if (!currentHooks_ || !currentHooks_->onExecutors)
+    throw Error("internal: runOnExecutors outside a job");
+  if (localMode()) {
+    ByteReader in(plan.span());
+    currentHooks_->onExecutors(session_.executors(), in);
+    return;
+  }
+  std::string errors = activeBackend_->collective(plan);
+  if (!errors.empty()) throw Error(errors);
+}
+
 void Runtime::broadcastFromDriver(ByteBuffer& bytes) {
   if (!localMode()) mpi::broadcastBytes(session_.control(), 0, bytes);
 }
@@ -139,7 +151,7 @@ JobOutcome Runtime::driveJob(int64_t job, const LineageNode& rdd,
   try {
     if (hooks.prepare) hooks.prepare();
     around([&] { out = scheduler_.runJob(job, rdd, partitions, backend); });
-    if (out.ok && hooks.commit) hooks.commit();
+    if (out.ok && hooks.commit) hooks.commit(out.results);
   } catch (const std::exception& e) {
     out.ok = false;
     out.error = e.what();
@@ -157,6 +169,7 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
                                         ResultTask resultTask, const JobHooks& hooks) {
   const int64_t job = nextJob_++;
   currentResultTask_ = std::move(resultTask);
+  currentHooks_ = &hooks;
   JobOutcome out;
   if (localMode()) {
     TaskRunner runner(options_.executorCores, 0, [this](const auto& t) { return runTask(t); });
@@ -172,8 +185,10 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
     ByteBuffer payload;
     try {
       MpiDriverBackend backend(session_.control(), executorCores_);
+      activeBackend_ = &backend;
       out = driveJob(job, rdd, partitions, hooks, backend,
                      [](const std::function<void()>& body) { body(); });
+      activeBackend_ = nullptr;
       backend.endJob(out.ok);
       payload = encodeJobOutcome(out);
       ByteBuffer accs = saveAccumulators();
@@ -187,7 +202,8 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
     try {
       TaskRunner runner(options_.executorCores, session_.rank() - 1,
                         [this](const auto& t) { return runTask(t); });
-      ExecutorChannels ch{session_.control(), session_.executors(), options_.maxExchangeRoundBytes};
+      ExecutorChannels ch{session_.control(), session_.executors(), options_.maxExchangeRoundBytes,
+                          hooks.onExecutors};
       serveJob(job, runner, store_, ch);
       mpi::broadcastBytes(session_.control(), 0, payload);
       ByteReader in(payload.span());
@@ -198,6 +214,7 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
     }
   }
   currentResultTask_ = nullptr;
+  currentHooks_ = nullptr;
   if (!out.ok) throw JobFailed(out.error);
   return std::move(out.results);
 }

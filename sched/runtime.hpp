@@ -6,6 +6,7 @@
 #include <iosfwd>
 #include <map>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -25,11 +26,16 @@ struct RuntimeOptions {
   int defaultParallelism = 0;  // kiln.default.parallelism when the user set it, else 0
 };
 
-// Driver-side steps around a job; an exception from any of them fails the job on every rank.
+// Steps around a job; an exception from any of them fails the job on every rank.
 struct JobHooks {
-  std::function<void()> prepare;  // before any task runs (e.g. create the output directory)
-  std::function<void()> commit;   // after every task succeeded
-  std::function<void()> abort;    // after a failure
+  std::function<void()> prepare;  // driver, before any task runs (e.g. create the output directory)
+  // Driver, after every task succeeded, with the tasks' results (e.g. commit the output). It may
+  // call Runtime::runOnExecutors.
+  std::function<void(const std::vector<ByteBuffer>& results)> commit;
+  std::function<void()> abort;  // driver, after a failure
+  // Every executor together, when the driver's commit calls runOnExecutors(plan): a collective
+  // step over the executors' communicator (e.g. a parallel HDF5 write).
+  std::function<void(MPI_Comm executors, ByteReader& plan)> onExecutors;
 };
 
 class Runtime {
@@ -58,6 +64,14 @@ class Runtime {
   int newAccumulatorId() { return nextAccumulatorId_++; }
   void registerAccumulator(int id, AccumulatorState* value) { accumulators_[id] = value; }
   void unregisterAccumulator(int id) { accumulators_.erase(id); }
+  // Facts about this run that outputs record (version, ranks, configuration).
+  void setProvenance(std::vector<std::pair<std::string, std::string>> p) {
+    provenance_ = std::move(p);
+  }
+  const std::vector<std::pair<std::string, std::string>>& provenance() const { return provenance_; }
+  // Driver, inside a job's commit hook: runs the job's onExecutors hook on every executor with
+  // this plan and waits for all; throws if any of them failed.
+  void runOnExecutors(const ByteBuffer& plan);
   // Every rank: the driver's value of one object, broadcast (sc.broadcast).
   void broadcastFromDriver(ByteBuffer& bytes);
 
@@ -89,6 +103,9 @@ class Runtime {
   void loadAccumulators(ByteReader& in);
   std::unordered_map<int, const ShuffleDependency*> shuffles_;
   ResultTask currentResultTask_;
+  const JobHooks* currentHooks_ = nullptr;
+  std::vector<std::pair<std::string, std::string>> provenance_;
+  class MpiDriverBackend* activeBackend_ = nullptr;
   int64_t nextJob_ = 0;
   int nextRddId_ = 0;
   int nextShuffleId_ = 0;

@@ -50,7 +50,7 @@ class Hdf5SourceNode final : public Node<T> {
 
   void doCompute(int p, BlockSink<T>& out) const override {
     const Hdf5Slice& slice = slices_[size_t(p)];
-    using Element = std::conditional_t<std::is_arithmetic_v<T>, T, typename ElementOf<T>::type>;
+    using Element = typename Hdf5Element<T>::type;
     const uint64_t rowBytes = layout_.shape == io::RecordLayout::Shape::Compound
                                   ? sizeof(T)
                                   : sizeof(Element) * rowLength_;
@@ -84,19 +84,6 @@ class Hdf5SourceNode final : public Node<T> {
   struct IsVector : std::false_type {};
   template <class E>
   struct IsVector<std::vector<E>> : std::true_type {};
-  template <class X>
-  struct ElementOf {
-    using type = X;
-  };
-  template <class E, size_t N>
-  struct ElementOf<std::array<E, N>> {
-    using type = E;
-  };
-  template <class E>
-  struct ElementOf<std::vector<E>> {
-    using type = E;
-  };
-
   std::vector<std::string> files_;
   std::string dataset_;
   io::RecordLayout layout_;

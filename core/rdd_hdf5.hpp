@@ -1,0 +1,179 @@
+// Definition of saveAsHDF5 (declared and documented in rdd.hpp): a job that keeps every
+// partition on the executor that computed it and reports its size; then, in the job's commit,
+// the executors write the file together at offsets the driver derived from the sizes.
+#pragma once
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+
+#include "../io/hdf5_writer.hpp"
+#include "hdf5_layout.hpp"
+#include "rdd.hpp"
+
+namespace kiln {
+
+namespace detail {
+inline std::string utcNow() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+}  // namespace detail
+
+template <class T>
+void RDD<T>::saveAsHDF5(const std::string& file, const std::string& dataset,
+                        const Hdf5WriteOptions& options) const {
+  static_assert(
+      detail::Hdf5Record<T>::kSupported,
+      "kiln: saveAsHDF5: T must be a number, std::array<E, N> or std::vector<E> of numbers, or a "
+      "struct described with KILN_HDF5_FIELDS(T, field, ...)");
+  namespace fs = std::filesystem;
+  if (options.deflateLevel < 0 || options.deflateLevel > 9)
+    throw Error("saveAsHDF5: deflateLevel must be 0 to 9 (got " +
+                std::to_string(options.deflateLevel) + ")");
+  sched::Runtime& rt = node_->runtime();
+  const int held = rt.newRddId();  // the id under which executors hold the partitions meanwhile
+  const std::string tmp = file + ".kiln-tmp";
+  const auto layout = detail::Hdf5Record<T>::layout();
+  constexpr bool kVectorRows = !std::is_trivially_copyable_v<T>;  // std::vector<E>: rows flattened
+  const uint64_t chunkRows = options.chunkRows > 0      ? options.chunkRows
+                             : options.deflateLevel > 0 ? 65536
+                                                        : 0;
+
+  sched::JobHooks hooks;
+  hooks.prepare = [file, tmp, options] {
+    std::error_code ec;
+    if (fs::exists(file, ec) && !options.overwrite)
+      throw Error("saveAsHDF5: " + file + " already exists (set overwrite to replace it)");
+    fs::path dir = fs::absolute(file).parent_path();
+    if (!fs::is_directory(dir, ec))
+      throw Error("saveAsHDF5: " + file + ": directory " + dir.string() + " does not exist");
+    fs::remove(tmp, ec);
+  };
+  hooks.commit = [&, file, tmp](const std::vector<ByteBuffer>& results) {
+    // Partition p's rows start after those of partitions 0..p-1.
+    ByteBuffer plan;
+    // Fixed rows (std::array) know their length; std::vector rows must all agree.
+    uint64_t total = 0,
+             rowLength = layout.shape == io::RecordLayout::Shape::Row ? layout.rowLength : 1;
+    std::vector<std::pair<uint64_t, uint64_t>> ranges;
+    for (const auto& r : results) {
+      ByteReader in(r.span());
+      auto count = in.get<uint64_t>();
+      auto len = in.get<uint64_t>();
+      if (kVectorRows && count > 0) {
+        if (rowLength == 0) rowLength = len;
+        if (len != rowLength)
+          throw Error("saveAsHDF5: " + file + ": rows have different lengths (" +
+                      std::to_string(rowLength) + " and " + std::to_string(len) + ")");
+      }
+      ranges.emplace_back(total, count);
+      total += count;
+    }
+    if (rowLength == 0) rowLength = 1;
+    plan.putString(tmp);
+    plan.putString(dataset);
+    plan.put(total);
+    plan.put(rowLength);
+    plan.put(chunkRows);
+    plan.put(int32_t(options.deflateLevel));
+    auto attributes = rt.provenance();
+    attributes.emplace_back("created", detail::utcNow());
+    if (const char* job = std::getenv("SLURM_JOB_ID")) attributes.emplace_back("slurm_job_id", job);
+    plan.putVarint(attributes.size());
+    for (const auto& [k, v] : attributes) {
+      plan.putString(k);
+      plan.putString(v);
+    }
+    const int numExec = rt.numExecutors();
+    plan.putVarint(ranges.size());
+    for (size_t p = 0; p < ranges.size(); ++p) {
+      int e = rt.blockLocation(held, int(p));
+      if (e < 0) e = 0;  // only an empty, never-run partition has no block; any executor skips it
+      plan.put(int32_t(std::min(e, numExec - 1)));
+      plan.put(ranges[p].first);
+      plan.put(ranges[p].second);
+    }
+    rt.runOnExecutors(plan);
+    std::error_code ec;
+    fs::rename(tmp, file, ec);
+    if (ec) throw Error("saveAsHDF5: cannot move " + tmp + " to " + file + ": " + ec.message());
+  };
+  hooks.abort = [tmp] {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+  };
+  hooks.onExecutors = [&rt, held, layout](MPI_Comm comm, ByteReader& plan) {
+    io::Hdf5WriteSpec spec;
+    spec.file = std::string(plan.getString());
+    spec.dataset = std::string(plan.getString());
+    spec.layout = layout;
+    spec.totalRows = plan.get<uint64_t>();
+    spec.rowLength = plan.get<uint64_t>();
+    spec.chunkRows = plan.get<uint64_t>();
+    spec.deflateLevel = plan.get<int32_t>();
+    for (uint64_t n = plan.getVarint(); n > 0; --n) {
+      std::string k(plan.getString());
+      spec.attributes.emplace_back(k, std::string(plan.getString()));
+    }
+    int me = 0;
+    MPI_Comm_rank(comm, &me);
+    std::vector<io::WriteSlice> mine;
+    std::vector<std::shared_ptr<const void>> keep;  // blocks stay alive during the write
+    std::vector<std::vector<typename detail::Hdf5Element<T>::type>> flattened;
+    for (uint64_t p = 0, n = plan.getVarint(); p < n; ++p) {
+      int e = plan.get<int32_t>();
+      auto offset = plan.get<uint64_t>(), count = plan.get<uint64_t>();
+      if (e != me || count == 0) continue;
+      auto block = rt.blockStore().get(held, int(p));
+      if (!block)
+        throw Error("saveAsHDF5: internal: partition " + std::to_string(p) + " is not held here");
+      const auto& records = *static_cast<const std::vector<T>*>(block.get());
+      const void* data = records.data();
+      if constexpr (kVectorRows) {
+        auto& flat = flattened.emplace_back();
+        for (const auto& row : records) flat.insert(flat.end(), row.begin(), row.end());
+        data = flat.data();
+      }
+      keep.push_back(block);
+      mine.push_back({data, offset, count});
+    }
+    io::writeDatasetCollectively(comm, spec, mine);
+  };
+
+  auto node = node_;
+  struct DropHeld {  // the held partitions go, whatever happens
+    sched::Runtime& rt;
+    int id;
+    ~DropHeld() { rt.dropRddBlocks(id); }
+  } dropHeld{rt, held};
+  runJob(
+      allPartitions(),
+      [node, held](int p) {
+        auto records = std::make_shared<std::vector<T>>();
+        auto sink = detail::makeSink<T>([&](std::span<T> block) {
+          for (T& x : block) records->push_back(std::move(x));
+        });
+        node->compute(p, sink);
+        uint64_t rowLength = 1;
+        if constexpr (!std::is_trivially_copyable_v<T>) {
+          rowLength = records->empty() ? 0 : records->front().size();
+          for (const auto& row : *records)
+            if (row.size() != rowLength)
+              throw Error("saveAsHDF5: rows of different lengths in partition " +
+                          std::to_string(p) + " (" + std::to_string(rowLength) + " and " +
+                          std::to_string(row.size()) + ")");
+        }
+        ByteBuffer out;
+        out.put(uint64_t(records->size()));
+        out.put(rowLength);
+        node->runtime().blockStore().put(held, p, std::move(records));
+        return out;
+      },
+      hooks);
+}
+
+}  // namespace kiln

@@ -1,0 +1,123 @@
+#include "hdf5_writer.hpp"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "../util/error.hpp"
+#include "hdf5_types.hpp"
+
+namespace kiln::io {
+namespace {
+
+// Every rank learns whether any rank failed, so that none goes on alone into a collective call.
+void agree(MPI_Comm comm, bool ok, const Hdf5WriteSpec& spec, const std::string& step) {
+  int mine = ok ? 0 : 1, any = 0;
+  MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
+  if (any)
+    throw Error("saveAsHDF5: " + spec.file + ": dataset " + spec.dataset + ": " + step + " failed");
+}
+
+}  // namespace
+
+void writeDatasetCollectively(MPI_Comm comm, const Hdf5WriteSpec& spec,
+                              const std::vector<WriteSlice>& mine) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const bool rows = spec.layout.shape == RecordLayout::Shape::Row;
+  hid_t memType = -1, fileType = -1;
+  if (spec.layout.shape == RecordLayout::Shape::Compound) {
+    memType = H5Tcreate(H5T_COMPOUND, spec.layout.structBytes);
+    for (const auto& f : spec.layout.fields)
+      H5Tinsert(memType, f.name.c_str(), f.offset, nativeType(f.kind));
+    fileType = H5Tcopy(memType);
+    H5Tpack(fileType);  // no padding in the file
+  } else {
+    memType = H5Tcopy(nativeType(spec.layout.scalar));
+    fileType = H5Tcopy(memType);
+  }
+
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+  hid_t file = H5Fcreate(spec.file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose(fapl);
+  auto cleanup = [&] {
+    H5Tclose(memType);
+    H5Tclose(fileType);
+    if (file >= 0) H5Fclose(file);
+  };
+  try {
+    agree(comm, file >= 0, spec, "creating the file (is the directory writable?)");
+    const int rank = rows ? 2 : 1;
+    hsize_t dims[2] = {spec.totalRows, spec.rowLength};
+    hid_t space = H5Screate_simple(rank, dims, nullptr);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (spec.chunkRows > 0 && spec.totalRows > 0) {
+      hsize_t chunk[2] = {std::min(spec.chunkRows, spec.totalRows), spec.rowLength};
+      H5Pset_chunk(dcpl, rank, chunk);
+      if (spec.deflateLevel > 0) {
+        H5Pset_shuffle(dcpl);
+        H5Pset_deflate(dcpl, unsigned(spec.deflateLevel));
+      }
+    }
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t dset = H5Dcreate2(file, spec.dataset.c_str(), fileType, space, lcpl, dcpl, H5P_DEFAULT);
+    H5Pclose(lcpl);
+    H5Pclose(dcpl);
+    agree(comm, dset >= 0, spec, "creating the dataset");
+
+    // Collective writes: every rank takes part in every round, with nothing to write when its
+    // slices are done.
+    uint64_t myRounds = mine.size(), rounds = 0;
+    MPI_Allreduce(&myRounds, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm);
+    hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+    bool ok = true;
+    for (uint64_t k = 0; k < rounds; ++k) {
+      hid_t fileSpace = H5Dget_space(dset);
+      hid_t memSpace;
+      const void* data = nullptr;
+      if (k < mine.size() && mine[k].count > 0) {
+        hsize_t offset[2] = {mine[k].offset, 0}, count[2] = {mine[k].count, spec.rowLength};
+        H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, offset, nullptr, count, nullptr);
+        memSpace = H5Screate_simple(rank, count, nullptr);
+        data = mine[k].data;
+      } else {
+        H5Sselect_none(fileSpace);
+        hsize_t one[2] = {1, 1};
+        memSpace = H5Screate_simple(rank, one, nullptr);
+        H5Sselect_none(memSpace);
+      }
+      ok = H5Dwrite(dset, memType, memSpace, fileSpace, dxpl, data) >= 0 && ok;
+      H5Sclose(memSpace);
+      H5Sclose(fileSpace);
+    }
+    H5Pclose(dxpl);
+    agree(comm, ok, spec, "writing");
+
+    hid_t strType = H5Tcopy(H5T_C_S1);
+    H5Tset_size(strType, H5T_VARIABLE);
+    hid_t scalar = H5Screate(H5S_SCALAR);
+    for (const auto& [name, value] : spec.attributes) {
+      hid_t attr = H5Acreate2(dset, name.c_str(), strType, scalar, H5P_DEFAULT, H5P_DEFAULT);
+      const char* v = value.c_str();
+      ok = attr >= 0 && H5Awrite(attr, strType, &v) >= 0 && ok;
+      if (attr >= 0) H5Aclose(attr);
+    }
+    H5Sclose(scalar);
+    H5Tclose(strType);
+    H5Dclose(dset);
+    H5Sclose(space);
+    agree(comm, ok, spec, "writing the attributes");
+    bool closed = H5Fclose(file) >= 0;
+    file = -1;
+    agree(comm, closed, spec, "closing the file");
+  } catch (...) {
+    cleanup();
+    throw;
+  }
+  cleanup();
+}
+
+}  // namespace kiln::io
