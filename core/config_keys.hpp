@@ -22,6 +22,11 @@ inline constexpr ConfigKey kConfigKeys[] = {
      "partitions of parallelize/range without numSlices, and of shuffles without numPartitions "
      "(when set; unset, a shuffle keeps its parent's partition count)"},
     {"kiln.task.maxFailures", "4", "attempts of one task before its job fails"},
+    {"kiln.executor.memory",
+     "SLURM_MEM_PER_NODE, else half of MemAvailable, shared by the node's task ranks",
+     "memory budget of cached partitions per executor; past it they spill or are dropped"},
+    {"kiln.local.dir", "SLURM_TMPDIR, else TMPDIR, else /tmp",
+     "where spill files go (node-local scratch)"},
     {"kiln.files.maxPartitionBytes", "32m", "largest byte range of one textFile partition"},
     {"kiln.hdf5.partitionBytes", "32m", "target size of one sc.hdf5 partition (whole rows)"},
     {"kiln.shuffle.maxExchangeRoundBytes", "1g",

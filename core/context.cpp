@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <fstream>
 #include <iostream>
 
 #include "../io/text_splits.hpp"
@@ -30,7 +31,7 @@ int gRank = 0;
       std::cerr << "kiln: unknown error (rank " << gRank << ")" << std::endl;
     }
   }
-  mpi::Session::abortAll(1);
+  mpi::Session::abortAll(1);  // runs the exit cleanups (spill files) first
 }
 
 bool knownKey(const std::string& key) {
@@ -113,6 +114,31 @@ int defaultExecutorCores(const mpi::Session& s) {
   return std::max(1, machine / s.taskRanksOnNode());
 }
 
+// Half of what the machine has free (or the Slurm allocation), shared by the node's task ranks.
+uint64_t defaultExecutorMemory(const mpi::Session& s) {
+  uint64_t total = 0;
+  if (const char* perNode = std::getenv("SLURM_MEM_PER_NODE"))
+    total = std::strtoull(perNode, nullptr, 10) << 20;
+  if (total == 0) {
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    uint64_t kb = 0;
+    while (meminfo >> key >> kb)
+      if (key == "MemAvailable:")
+        total = kb << 10;
+      else
+        meminfo.ignore(256, '\n');
+  }
+  if (total == 0) total = uint64_t(4) << 30;
+  return total / 2 / uint64_t(std::max(1, s.taskRanksOnNode()));
+}
+
+std::string defaultLocalDir() {
+  for (const char* var : {"SLURM_TMPDIR", "TMPDIR"})
+    if (const char* v = std::getenv(var); v && *v) return v;
+  return "/tmp";
+}
+
 std::ostream& nullStream() {
   static std::ostream sink(nullptr);
   return sink;
@@ -137,6 +163,8 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
   if (opt.maxExchangeRoundBytes < 1 || opt.maxExchangeRoundBytes > 0x7fffffffULL)
     throw Error("configuration kiln.shuffle.maxExchangeRoundBytes: must be between 1 and 2g - 1");
   conf_.getBytes("kiln.files.maxPartitionBytes", 32 << 20);  // validate early
+  opt.executorMemory = conf_.getBytes("kiln.executor.memory", defaultExecutorMemory(*session_));
+  opt.localDir = conf_.get("kiln.local.dir", defaultLocalDir());
   if (conf_.contains("kiln.default.parallelism"))
     opt.defaultParallelism = positive(conf_, "kiln.default.parallelism", 1);
   std::ostream* log = session_->rank() == 0 ? &std::cerr : nullptr;

@@ -13,6 +13,7 @@
 #include "block_sink.hpp"
 #include "partitioner.hpp"
 #include "storage_level.hpp"
+#include "store_block.hpp"
 
 namespace kiln::detail {
 
@@ -37,7 +38,7 @@ class Node : public sched::LineageNode {
         for (T& x : b) records->push_back(std::move(x));
       });
       doCompute(p, sink);
-      rt_->blockStore().put(id(), p, records);
+      storeBlock(*rt_, id(), p, records, storageLevel());
       block = std::move(records);
     }
     // Consumers may move from what they are given: they get copies, a block at a time.

@@ -170,7 +170,9 @@ void RDD<T>::saveAsHDF5(const std::string& file, const std::string& dataset,
         ByteBuffer out;
         out.put(uint64_t(records->size()));
         out.put(rowLength);
-        node->runtime().blockStore().put(held, p, std::move(records));
+        // Held within the memory budget; spilled rather than lost if the budget runs out.
+        detail::storeBlock(node->runtime(), held, p, std::move(records),
+                           StorageLevel::MEMORY_AND_DISK);
         return out;
       },
       hooks);

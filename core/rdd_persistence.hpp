@@ -7,9 +7,9 @@ namespace kiln {
 
 template <class T>
 const RDD<T>& RDD<T>::persist(StorageLevel level) const {
-  if (level != StorageLevel::NONE && level != StorageLevel::MEMORY_ONLY)
+  if (level == StorageLevel::MEMORY_ONLY_SER || level == StorageLevel::MEMORY_AND_DISK_SER)
     throw Error("persist: storage level " + toString(level) +
-                " is not available yet (it needs the HDF5 storage layer); use MEMORY_ONLY");
+                " is not available; use MEMORY_ONLY, MEMORY_AND_DISK or DISK_ONLY");
   StorageLevel current = node_->storageLevel();
   if (current != StorageLevel::NONE && current != level)
     throw Error("persist: cannot change the storage level of RDD " + std::to_string(id()) +

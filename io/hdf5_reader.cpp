@@ -5,16 +5,11 @@
 #include <mutex>
 
 #include "../util/error.hpp"
+#include "hdf5_lock.hpp"
 #include "hdf5_types.hpp"
 
 namespace kiln::io {
 namespace {
-
-// This HDF5 is not built thread-safe: one call at a time in the whole process.
-std::mutex& hdf5Mutex() {
-  static std::mutex m;
-  return m;
-}
 
 // Closes an HDF5 handle at scope exit.
 struct Handle {

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "../util/error.hpp"
+#include "hdf5_lock.hpp"
 #include "hdf5_types.hpp"
 
 namespace kiln::io {

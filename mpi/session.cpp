@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "../util/exit_cleanup.hpp"
 #include "polling.hpp"
 
 namespace kiln::mpi {
@@ -40,6 +41,7 @@ Session::~Session() {
 }
 
 void Session::abortAll(int code) {
+  runCleanups();  // e.g. spill files: MPI_Abort runs no destructors
   std::fflush(stdout);
   std::fflush(stderr);
   int initialized = 0, finalized = 0;

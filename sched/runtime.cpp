@@ -53,6 +53,7 @@ Runtime::Runtime(mpi::Session& session, RuntimeOptions options, std::ostream* lo
         for (auto block : o.cachedBlocks) blockLocations_[block] = o.executor;
         mergeAccumulatorUpdates(o.accumulatorUpdates);
       }) {
+  blocks_.configure(options.executorMemory, options.localDir);
   // Every rank learns every executor's core count (the driver schedules by it).
   std::vector<int> all(size_t(session.size()));
   int mine = options.executorCores;

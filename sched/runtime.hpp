@@ -23,7 +23,9 @@ struct RuntimeOptions {
   int executorCores = 1;    // task threads on this rank (when it runs tasks)
   int maxTaskFailures = 4;  // attempts per task before the job fails
   uint64_t maxExchangeRoundBytes = uint64_t(1) << 30;
-  int defaultParallelism = 0;  // kiln.default.parallelism when the user set it, else 0
+  int defaultParallelism = 0;            // kiln.default.parallelism when the user set it, else 0
+  uint64_t executorMemory = UINT64_MAX;  // budget of cached blocks per executor
+  std::string localDir = "/tmp";         // where spill files go
 };
 
 // Steps around a job; an exception from any of them fails the job on every rank.
