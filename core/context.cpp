@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -238,6 +239,13 @@ uint64_t Context::elementBytes(io::ScalarKind kind) {
     default:
       return 8;
   }
+}
+
+void Context::setCheckpointDir(const std::string& dir) const {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (!std::filesystem::is_directory(dir)) throw Error("setCheckpointDir: cannot create " + dir);
+  runtime_->setCheckpointDir(std::filesystem::absolute(dir).string());
 }
 
 RDD<std::string> Context::textFile(const std::string& path, int minPartitions) const {

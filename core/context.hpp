@@ -122,6 +122,9 @@ class Context {
     return RDD<T>(std::make_shared<detail::UnionNode<T>>(std::move(nodes)));
   }
 
+  // Where rdd.checkpoint() keeps checkpoints (a shared filesystem: every rank reads them).
+  void setCheckpointDir(const std::string& dir) const;
+
   // ---- Shared variables ----------------------------------------------------------------------
   // Sends the driver's value to every rank once (a collective: call it on every rank).
   template <class T>

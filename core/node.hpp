@@ -11,6 +11,7 @@
 #include "../sched/lineage.hpp"
 #include "../sched/runtime.hpp"
 #include "block_sink.hpp"
+#include "checkpoint_files.hpp"
 #include "partitioner.hpp"
 #include "storage_level.hpp"
 #include "store_block.hpp"
@@ -28,16 +29,17 @@ class Node : public sched::LineageNode {
   }
 
   // Pushes partition p's records, in order, to out. A persisted RDD serves the partition from
-  // the executor's block store, computing and storing it the first time.
+  // the executor's block store, computing and storing it the first time; a checkpointed one
+  // reads it from its checkpoint files instead of its lineage.
   void compute(int p, BlockSink<T>& out) const {
-    if (storageLevel() == StorageLevel::NONE) return doCompute(p, out);
+    if (storageLevel() == StorageLevel::NONE) return produce(p, out);
     auto block = rt_->blockStore().get(id(), p);
     if (!block) {
       auto records = std::make_shared<std::vector<T>>();
       auto sink = makeSink<T>([&](std::span<T> b) {
         for (T& x : b) records->push_back(std::move(x));
       });
-      doCompute(p, sink);
+      produce(p, sink);
       storeBlock(*rt_, id(), p, records, storageLevel());
       block = std::move(records);
     }
@@ -50,12 +52,22 @@ class Node : public sched::LineageNode {
       out.push(std::span<T>(copy));
     }
   }
-  // A cached partition's executor, else where the node's inputs live.
+  // A cached partition's executor, else where the node's inputs live (a checkpoint's files can
+  // be read anywhere).
   int location(int p, int numExecutors) const final {
     if (storageLevel() != StorageLevel::NONE)
       if (int e = rt_->blockLocation(id(), p); e >= 0) return e;
-    return doLocation(p, numExecutors);
+    return checkpointDir_ ? -1 : doLocation(p, numExecutors);
   }
+  // A checkpointed RDD has no parents: its lineage was truncated.
+  std::vector<sched::Dependency> dependencies() const final {
+    return checkpointDir_ ? std::vector<sched::Dependency>{} : doDependencies();
+  }
+  // From now on partitions come from dir/part-NNNNN.h5 (every rank calls it, as RDD::checkpoint).
+  void setCheckpoint(std::string dir) const {
+    checkpointDir_ = std::make_shared<const std::string>(std::move(dir));
+  }
+  const std::string* checkpointDir() const { return checkpointDir_.get(); }
 
   StorageLevel storageLevel() const { return level_.load(std::memory_order_relaxed); }
   std::string storageDescription() const override {
@@ -76,6 +88,7 @@ class Node : public sched::LineageNode {
   const std::shared_ptr<const PartitionerBase>& partitioner() const { return partitioner_; }
 
  protected:
+  virtual std::vector<sched::Dependency> doDependencies() const = 0;
   virtual void doCompute(int partition, BlockSink<T>& out) const = 0;
   // The executor that holds partition p's input (shuffle output lives on one executor), or -1
   // when any executor can compute it.
@@ -83,8 +96,16 @@ class Node : public sched::LineageNode {
   void setPartitioner(std::shared_ptr<const PartitionerBase> p) { partitioner_ = std::move(p); }
 
  private:
+  void produce(int p, BlockSink<T>& out) const {
+    if (!checkpointDir_) return doCompute(p, out);
+    auto records = readCheckpointPartition<T>(*checkpointDir_, p);
+    for (size_t i = 0; i < records.size(); i += kBlockRecords)
+      out.push(std::span<T>(records.data() + i, std::min(kBlockRecords, records.size() - i)));
+  }
+
   std::shared_ptr<sched::Runtime> rt_;
   std::shared_ptr<const PartitionerBase> partitioner_;
+  mutable std::shared_ptr<const std::string> checkpointDir_;
   mutable std::atomic<StorageLevel> level_{StorageLevel::NONE};
 };
 
@@ -102,7 +123,7 @@ class OneParentNode : public Node<Out> {
         parent_(std::move(parent)) {
     if (preservesPartitioning) this->setPartitioner(parent_->partitioner());
   }
-  std::vector<sched::Dependency> dependencies() const override {
+  std::vector<sched::Dependency> doDependencies() const override {
     return {{parent_.get(), nullptr}};
   }
   int doLocation(int p, int numExecutors) const override {

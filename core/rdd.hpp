@@ -99,6 +99,17 @@ class RDD {
   // Frees the cached partitions on every executor.
   const RDD<T>& unpersist() const;
   StorageLevel getStorageLevel() const { return node_->storageLevel(); }
+  // Saves this RDD to the checkpoint directory (sc.setCheckpointDir) and truncates its lineage:
+  // later jobs read the saved partitions. Unlike Spark, the files are written at the call (a
+  // job), not after the next action. A later run of the same program whose RDD has the same
+  // identity reuses a complete, intact checkpoint instead of recomputing; a partial or damaged
+  // one is rewritten. The identity covers the lineage, partition counts, the inputs (files'
+  // names, sizes and times; parallelized data) and the program binary, but not values that
+  // functions capture: pass them as `tag` (e.g. command-line parameters).
+  void checkpoint(const std::string& tag = "") const;
+  bool isCheckpointed() const { return node_->checkpointDir() != nullptr; }
+  // The checkpoint's directory, or "" when not checkpointed.
+  std::string getCheckpointFile() const { return isCheckpointed() ? *node_->checkpointDir() : ""; }
   // The lineage, one RDD a line: "(partitions) operation[id]", indented at shuffles ("+-").
   std::string toDebugString() const { return sched::lineageString(*node_); }
 
@@ -320,6 +331,8 @@ class RDD {
   const detail::NodePtr<T>& node() const { return node_; }
 
  private:
+  template <class U>
+  friend class RDD;  // e.g. checkpoint runs a job on an RDD<long>
   template <class C, class Agg>
   RDD<std::pair<K, C>> combineWith(Agg agg, const Partitioning<K>& partitions, bool mapSideCombine,
                                    const char* name) const;
@@ -334,6 +347,7 @@ class RDD {
 }  // namespace kiln
 
 #include "rdd_actions.hpp"
+#include "rdd_checkpoint.hpp"
 #include "rdd_hdf5.hpp"
 #include "rdd_joins.hpp"
 #include "rdd_numeric.hpp"

@@ -45,6 +45,9 @@ class LineageNode {
   // The executor that holds partition p's input (shuffle output lives on one executor), or -1
   // when any executor can compute it.
   virtual int location(int partition, int numExecutors) const = 0;
+  // What, besides its name and partition count, makes this RDD's contents what they are (a
+  // source's inputs, e.g. file names, sizes and times): part of a checkpoint's identity.
+  virtual std::string identityParameters() const { return ""; }
   // For toDebugString: e.g. "[MEMORY_ONLY]" for a persisted RDD, else empty.
   virtual std::string storageDescription() const { return ""; }
 

@@ -66,6 +66,9 @@ class Runtime {
   int newAccumulatorId() { return nextAccumulatorId_++; }
   void registerAccumulator(int id, AccumulatorState* value) { accumulators_[id] = value; }
   void unregisterAccumulator(int id) { accumulators_.erase(id); }
+  // Where rdd.checkpoint() writes (sc.setCheckpointDir); empty until set.
+  void setCheckpointDir(std::string dir) { checkpointDir_ = std::move(dir); }
+  const std::string& checkpointDir() const { return checkpointDir_; }
   // Facts about this run that outputs record (version, ranks, configuration).
   void setProvenance(std::vector<std::pair<std::string, std::string>> p) {
     provenance_ = std::move(p);
@@ -107,6 +110,7 @@ class Runtime {
   ResultTask currentResultTask_;
   const JobHooks* currentHooks_ = nullptr;
   std::vector<std::pair<std::string, std::string>> provenance_;
+  std::string checkpointDir_;
   class MpiDriverBackend* activeBackend_ = nullptr;
   int64_t nextJob_ = 0;
   int nextRddId_ = 0;

@@ -24,7 +24,7 @@ class CartesianNode final : public Node<std::pair<A, B>> {
       return t;
     });
   }
-  std::vector<sched::Dependency> dependencies() const override {
+  std::vector<sched::Dependency> doDependencies() const override {
     return {{nullptr, left_.get()}, {nullptr, right_.get()}};
   }
   int doLocation(int p, int numExecutors) const override {

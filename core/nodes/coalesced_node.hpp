@@ -15,7 +15,7 @@ class CoalescedNode final : public Node<T> {
       : Node<T>(parent->runtimePtr(), int(groupStarts.size()) - 1, "coalesce"),
         parent_(std::move(parent)),
         starts_(std::move(groupStarts)) {}
-  std::vector<sched::Dependency> dependencies() const override {
+  std::vector<sched::Dependency> doDependencies() const override {
     return {{parent_.get(), nullptr}};
   }
   int doLocation(int, int) const override { return -1; }

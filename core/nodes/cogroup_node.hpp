@@ -32,7 +32,7 @@ class CoGroupNode final : public Node<std::pair<K, std::tuple<std::vector<Vs>...
     });
   }
 
-  std::vector<sched::Dependency> dependencies() const override {
+  std::vector<sched::Dependency> doDependencies() const override {
     std::vector<sched::Dependency> deps;
     forEachInput([&]<size_t I>() {
       if (std::get<I>(deps_))

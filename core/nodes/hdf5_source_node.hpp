@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "../../io/file_stamp.hpp"
 #include "../../sched/task_context.hpp"
 #include "../hdf5_layout.hpp"
 #include "../node.hpp"
@@ -20,6 +21,18 @@ struct Hdf5Slice {
 };
 
 // Cuts each file's rows into ranges of at most rowsPerPartition (an empty file: no partition).
+inline std::string hdf5Identity(const std::vector<std::string>& files,
+                                const std::vector<std::string>& datasets,
+                                const std::vector<Hdf5Slice>& slices) {
+  std::string s;
+  for (const auto& f : files) s += io::fileStamp(f) + ";";
+  for (const auto& d : datasets) s += d + ";";
+  for (const auto& sl : slices)
+    s += std::to_string(sl.file) + "@" + std::to_string(sl.start) + "+" + std::to_string(sl.count) +
+         ";";
+  return s;
+}
+
 inline std::vector<Hdf5Slice> hdf5Slices(const std::vector<uint64_t>& rowsPerFile,
                                          uint64_t rowsPerPartition) {
   std::vector<Hdf5Slice> slices;
@@ -45,8 +58,11 @@ class Hdf5SourceNode final : public Node<T> {
         layout_(std::move(layout)),
         rowLength_(rowLength),
         slices_(std::move(slices)) {}
-  std::vector<sched::Dependency> dependencies() const override { return {}; }
+  std::vector<sched::Dependency> doDependencies() const override { return {}; }
   int doLocation(int, int) const override { return -1; }
+  std::string identityParameters() const override {
+    return hdf5Identity(files_, {dataset_}, slices_);
+  }
 
   void doCompute(int p, BlockSink<T>& out) const override {
     const Hdf5Slice& slice = slices_[size_t(p)];
@@ -101,8 +117,11 @@ class Hdf5ColumnsNode final : public Node<std::tuple<Ts...>> {
         files_(std::move(files)),
         datasets_(std::move(datasets)),
         slices_(std::move(slices)) {}
-  std::vector<sched::Dependency> dependencies() const override { return {}; }
+  std::vector<sched::Dependency> doDependencies() const override { return {}; }
   int doLocation(int, int) const override { return -1; }
+  std::string identityParameters() const override {
+    return hdf5Identity(files_, datasets_, slices_);
+  }
 
   void doCompute(int p, BlockSink<std::tuple<Ts...>>& out) const override {
     const Hdf5Slice& slice = slices_[size_t(p)];

@@ -51,7 +51,7 @@ class RoutedNode final : public Node<T> {
              std::string name)
       : Node<T>(dep->parent()->runtimePtr(), numPartitions, std::move(name)),
         dep_(std::move(dep)) {}
-  std::vector<sched::Dependency> dependencies() const override { return {{nullptr, dep_.get()}}; }
+  std::vector<sched::Dependency> doDependencies() const override { return {{nullptr, dep_.get()}}; }
   int doLocation(int p, int numExecutors) const override {
     return sched::shuffleOwner(p, numExecutors);
   }

@@ -24,7 +24,7 @@ class ShuffledNode final : public Node<std::pair<K, C>> {
     this->setPartitioner(dep_->partitioner());
   }
 
-  std::vector<sched::Dependency> dependencies() const override { return {{nullptr, dep_.get()}}; }
+  std::vector<sched::Dependency> doDependencies() const override { return {{nullptr, dep_.get()}}; }
   int doLocation(int p, int numExecutors) const override {
     return sched::shuffleOwner(p, numExecutors);
   }

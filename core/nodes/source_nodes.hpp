@@ -4,8 +4,10 @@
 #include <memory>
 #include <vector>
 
+#include "../../sched/lineage_identity.hpp"
 #include "../../sched/task_context.hpp"
 #include "../node.hpp"
+#include "../serialization/codec.hpp"
 
 namespace kiln::detail {
 
@@ -21,8 +23,13 @@ class ParallelCollectionNode final : public Node<T> {
   ParallelCollectionNode(std::shared_ptr<sched::Runtime> rt,
                          std::shared_ptr<const std::vector<T>> data, int numSlices)
       : Node<T>(std::move(rt), numSlices, "parallelize"), data_(std::move(data)) {}
-  std::vector<sched::Dependency> dependencies() const override { return {}; }
+  std::vector<sched::Dependency> doDependencies() const override { return {}; }
   int doLocation(int, int) const override { return -1; }
+  std::string identityParameters() const override {
+    ByteBuffer bytes;
+    for (const T& x : *data_) encode(bytes, x);
+    return std::to_string(data_->size()) + ":" + sched::hashHex(bytes.data(), bytes.size());
+  }
   void doCompute(int p, BlockSink<T>& out) const override {
     auto [b, e] = sliceBounds(int64_t(data_->size()), p, this->numPartitions());
     std::vector<T> block;
@@ -51,8 +58,11 @@ class RangeNode final : public Node<long> {
     if (count > INT64_MAX) throw Error("range: more than 2^63 - 1 elements");
     count_ = int64_t(count);
   }
-  std::vector<sched::Dependency> dependencies() const override { return {}; }
+  std::vector<sched::Dependency> doDependencies() const override { return {}; }
   int doLocation(int, int) const override { return -1; }
+  std::string identityParameters() const override {
+    return std::to_string(start_) + ":" + std::to_string(step_) + ":" + std::to_string(count_);
+  }
   void doCompute(int p, BlockSink<long>& out) const override {
     auto [b, e] = sliceBounds(count_, p, numPartitions());
     long block[kBlockRecords];

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "../../io/file_stamp.hpp"
 #include "../../io/line_reader.hpp"
 #include "../../sched/task_context.hpp"
 #include "../node.hpp"
@@ -15,8 +16,15 @@ class TextFileNode final : public Node<std::string> {
   TextFileNode(std::shared_ptr<sched::Runtime> rt, std::vector<io::FileSplit> splits)
       : Node<std::string>(std::move(rt), int(splits.size()), "textFile"),
         splits_(std::move(splits)) {}
-  std::vector<sched::Dependency> dependencies() const override { return {}; }
+  std::vector<sched::Dependency> doDependencies() const override { return {}; }
   int doLocation(int, int) const override { return -1; }
+  std::string identityParameters() const override {
+    std::string s;
+    for (const auto& sp : splits_)
+      s += io::fileStamp(sp.path) + "@" + std::to_string(sp.start) + "+" +
+           std::to_string(sp.length) + ";";
+    return s;
+  }
   void doCompute(int p, BlockSink<std::string>& out) const override {
     // Strings in the block are reassigned, not reallocated, from one block to the next.
     std::vector<std::string> block(kBlockRecords);

@@ -13,7 +13,7 @@ class UnionNode final : public Node<T> {
   explicit UnionNode(std::vector<NodePtr<T>> parents)
       : Node<T>(parents.at(0)->runtimePtr(), totalPartitions(parents), "union"),
         parents_(std::move(parents)) {}
-  std::vector<sched::Dependency> dependencies() const override {
+  std::vector<sched::Dependency> doDependencies() const override {
     std::vector<sched::Dependency> deps;
     for (const auto& p : parents_) deps.push_back({p.get(), nullptr});
     return deps;

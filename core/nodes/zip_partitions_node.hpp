@@ -20,7 +20,7 @@ class ZipPartitionsNode final : public Node<U> {
                   std::to_string(left_->numPartitions()) + " vs " +
                   std::to_string(right_->numPartitions()) + ")");
   }
-  std::vector<sched::Dependency> dependencies() const override {
+  std::vector<sched::Dependency> doDependencies() const override {
     return {{left_.get(), nullptr}, {right_.get(), nullptr}};
   }
   int doLocation(int p, int numExecutors) const override {

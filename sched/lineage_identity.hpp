@@ -1,0 +1,16 @@
+// A stable name for an RDD's contents: a hash of its lineage (operations, partition counts,
+// shuffle boundaries, the sources' inputs) and a salt (the program binary, a user tag). Two
+// runs of the same program on the same inputs give the same identity; checkpoints use it.
+#pragma once
+
+#include <string>
+
+#include "lineage.hpp"
+
+namespace kiln::sched {
+
+std::string lineageIdentity(const LineageNode& rdd, const std::string& salt);
+// FNV-1a, 64 bits, as 16 hex digits.
+std::string hashHex(const void* data, size_t size);
+
+}  // namespace kiln::sched

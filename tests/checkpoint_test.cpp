@@ -1,0 +1,101 @@
+// Checkpoints: written to HDF5 part files with a manifest, lineage truncated, reused by a later
+// run of the same program (a fresh Context here), refused when partial or damaged.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "test_support.hpp"
+
+namespace kiln::test {
+namespace {
+
+// Word-count-like lineage whose source partitions note every computation in counts/p<i>.
+RDD<std::pair<long, long>> lineage(Context& sc, const std::string& counts) {
+  return sc.range(0, 3000, 1, 6)
+      .mapPartitionsWithIndex([counts](int p, std::vector<long>& part) {
+        std::ofstream(counts + "/p" + std::to_string(p), std::ios::app) << "x\n";
+        return std::move(part);
+      })
+      .map([](long x) { return std::pair<long, long>(x % 17, x); })
+      .reduceByKey(std::plus<>(), 4);
+}
+
+long computations(const std::string& counts) {
+  waitForAllRanks();
+  long n = 0;
+  for (int p = 0; p < 6; ++p) {
+    std::ifstream f(counts + "/p" + std::to_string(p));
+    for (std::string l; std::getline(f, l);) ++n;
+  }
+  waitForAllRanks();
+  return n;
+}
+
+TEST(Checkpoint, WrittenReusedAndRefusedWhenDamaged) {
+  TempDir cp, counts;
+  std::vector<std::pair<long, long>> expected;
+  std::string dir;
+  {  // First run: computes and writes the checkpoint.
+    auto sc = makeContext();
+    EXPECT_THROW(lineage(*sc, counts.path()).checkpoint(), Error);  // no checkpoint dir yet
+    sc->setCheckpointDir(cp.path());
+    auto rdd = lineage(*sc, counts.path());
+    expected = sorted(rdd.collect());
+    long before = computations(counts.path());
+    rdd.checkpoint();
+    EXPECT_TRUE(rdd.isCheckpointed());
+    dir = rdd.getCheckpointFile();
+    EXPECT_TRUE(std::filesystem::exists(dir + "/MANIFEST"));
+    // Written from the reduceByKey output, whose shuffle the collect above already made.
+    EXPECT_EQ(computations(counts.path()), before);
+    EXPECT_EQ(sorted(rdd.collect()), expected);
+    EXPECT_EQ(computations(counts.path()), before);  // read from the checkpoint now
+    EXPECT_EQ(rdd.toDebugString().find("+-"), std::string::npos)
+        << rdd.toDebugString();  // truncated
+  }
+  {  // A later run of the same program: reuses it, computes nothing.
+    auto sc = makeContext();
+    sc->setCheckpointDir(cp.path());
+    auto rdd = lineage(*sc, counts.path());
+    long before = computations(counts.path());
+    rdd.checkpoint();
+    EXPECT_EQ(rdd.getCheckpointFile(), dir);
+    EXPECT_EQ(sorted(rdd.collect()), expected);
+    EXPECT_EQ(computations(counts.path()), before);
+    // A different tag (say, other parameters) is another checkpoint.
+    auto other = lineage(*sc, counts.path());
+    other.checkpoint("threshold=7");
+    EXPECT_NE(other.getCheckpointFile(), dir);
+  }
+  // Damage a part file: the next run must not use it.
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank == 0)
+    std::ofstream(dir + "/part-00002.h5", std::ios::binary | std::ios::trunc) << "garbage";
+  waitForAllRanks();
+  {
+    auto sc = makeContext();
+    sc->setCheckpointDir(cp.path());
+    auto rdd = lineage(*sc, counts.path());
+    long before = computations(counts.path());
+    rdd.checkpoint();
+    EXPECT_EQ(computations(counts.path()), before + 6);  // rewritten from lineage
+    EXPECT_EQ(sorted(rdd.collect()), expected);
+  }
+  // A checkpoint without its manifest (a run that died while writing) is not one either.
+  if (rank == 0) std::filesystem::remove(dir + "/MANIFEST");
+  waitForAllRanks();
+  {
+    auto sc = makeContext();
+    sc->setCheckpointDir(cp.path());
+    auto rdd = lineage(*sc, counts.path());
+    long before = computations(counts.path());
+    rdd.checkpoint();
+    EXPECT_EQ(computations(counts.path()), before + 6);
+    EXPECT_EQ(sorted(rdd.collect()), expected);
+  }
+}
+
+}  // namespace
+}  // namespace kiln::test
