@@ -340,6 +340,8 @@ class RDD {
                                  std::function<ByteBuffer(int)> perPartition,
                                  const sched::JobHooks& hooks = {}) const;
   std::vector<int> allPartitions() const;
+  // Records per partition (a job): count and zipWithIndex.
+  std::vector<long> partitionCounts() const;
 
   detail::NodePtr<T> node_;
 };

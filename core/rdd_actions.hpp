@@ -61,7 +61,7 @@ std::vector<T> RDD<T>::collect() const {
 }
 
 template <class T>
-long RDD<T>::count() const {
+std::vector<long> RDD<T>::partitionCounts() const {
   auto node = node_;
   auto results = runJob(allPartitions(), [node](int p) {
     int64_t n = 0;
@@ -71,8 +71,15 @@ long RDD<T>::count() const {
     out.put(n);
     return out;
   });
+  std::vector<long> counts;
+  for (const auto& r : results) counts.push_back(long(ByteReader(r.span()).get<int64_t>()));
+  return counts;
+}
+
+template <class T>
+long RDD<T>::count() const {
   long total = 0;
-  for (const auto& r : results) total += long(ByteReader(r.span()).get<int64_t>());
+  for (long n : partitionCounts()) total += n;
   return total;
 }
 

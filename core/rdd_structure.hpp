@@ -67,17 +67,8 @@ RDD<std::pair<T, long>> RDD<T>::zipWithIndex() const {
   // Start index of each partition: a job counting them (skipped for one partition).
   std::vector<long> starts(size_t(getNumPartitions()) + 1, 0);
   if (getNumPartitions() > 1) {
-    auto node = node_;
-    auto counts = runJob(allPartitions(), [node](int p) {
-      int64_t n = 0;
-      auto sink = detail::makeSink<T>([&](std::span<T> block) { n += int64_t(block.size()); });
-      node->compute(p, sink);
-      ByteBuffer out;
-      out.put(n);
-      return out;
-    });
-    for (size_t i = 0; i < counts.size(); ++i)
-      starts[i + 1] = starts[i] + long(ByteReader(counts[i].span()).get<int64_t>());
+    auto counts = partitionCounts();
+    for (size_t i = 0; i < counts.size(); ++i) starts[i + 1] = starts[i] + counts[i];
   }
   auto number = [starts](int p, std::vector<T>& part) {
     std::vector<std::pair<T, long>> out;
