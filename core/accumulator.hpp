@@ -4,7 +4,8 @@
 // even when a task is retried (a failed attempt's updates are dropped; a successful task's are
 // merged once). Updates made inside transformations count each time the stage that runs them
 // succeeds: again if a later job recomputes it, once if the RDD was cached. After every job,
-// value() is the same on every rank.
+// value() is the same on every rank. Call add() from the task's own thread: updates from threads
+// a task starts itself (e.g. an OpenMP loop inside the task) are not counted.
 #pragma once
 
 #include <memory>

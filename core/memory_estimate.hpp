@@ -11,7 +11,24 @@
 
 namespace kiln::detail {
 
-// Bytes a record owns on the heap, beyond sizeof.
+// Bytes a record owns on the heap, beyond sizeof. Every overload is declared before any is
+// defined, so that nested containers (a pair holding a vector) find each other.
+template <class T>
+size_t heapBytes(const T&);
+size_t heapBytes(const std::string& s);
+template <class A, class B>
+size_t heapBytes(const std::pair<A, B>& p);
+template <class... Ts>
+size_t heapBytes(const std::tuple<Ts...>& t);
+template <class E, class A>
+size_t heapBytes(const std::vector<E, A>& v);
+template <class E>
+size_t heapBytes(const std::optional<E>& o);
+template <class K, class V, class... R>
+size_t heapBytes(const std::map<K, V, R...>& m);
+template <class K, class V, class... R>
+size_t heapBytes(const std::unordered_map<K, V, R...>& m);
+
 template <class T>
 size_t heapBytes(const T&) {
   return 0;

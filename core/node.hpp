@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 #include "../sched/lineage.hpp"
@@ -68,6 +69,12 @@ class Node : public sched::LineageNode {
     checkpointDir_ = std::make_shared<const std::string>(std::move(dir));
   }
   const std::string* checkpointDir() const { return checkpointDir_.get(); }
+  std::string checkpointIdentity() const override { return checkpointDir_ ? *checkpointDir_ : ""; }
+  // The operator (its dynamic type names the user's functions: every lambda has its own type)
+  // and its partitioner; sources add their inputs, operators their runtime settings.
+  std::string identityParameters() const override {
+    return std::string(typeid(*this).name()) + "|" + (partitioner_ ? partitioner_->describe() : "");
+  }
 
   StorageLevel storageLevel() const { return level_.load(std::memory_order_relaxed); }
   std::string storageDescription() const override {

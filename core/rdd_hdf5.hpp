@@ -73,6 +73,9 @@ void RDD<T>::saveAsHDF5(const std::string& file, const std::string& dataset,
       ranges.emplace_back(total, count);
       total += count;
     }
+    if (kVectorRows && rowLength == 0 && total > 0)
+      throw Error("saveAsHDF5: " + file +
+                  ": every row is empty; a 2-D dataset needs rows of at least one element");
     if (rowLength == 0) rowLength = 1;
     plan.putString(tmp);
     plan.putString(dataset);
@@ -124,24 +127,29 @@ void RDD<T>::saveAsHDF5(const std::string& file, const std::string& dataset,
     std::vector<io::WriteSlice> mine;
     std::vector<std::shared_ptr<const void>> keep;  // blocks stay alive during the write
     std::vector<std::vector<typename detail::Hdf5Element<T>::type>> flattened;
-    for (uint64_t p = 0, n = plan.getVarint(); p < n; ++p) {
-      int e = plan.get<int32_t>();
-      auto offset = plan.get<uint64_t>(), count = plan.get<uint64_t>();
-      if (e != me || count == 0) continue;
-      auto block = rt.blockStore().get(held, int(p));
-      if (!block)
-        throw Error("saveAsHDF5: internal: partition " + std::to_string(p) + " is not held here");
-      const auto& records = *static_cast<const std::vector<T>*>(block.get());
-      const void* data = records.data();
-      if constexpr (kVectorRows) {
-        auto& flat = flattened.emplace_back();
-        for (const auto& row : records) flat.insert(flat.end(), row.begin(), row.end());
-        data = flat.data();
+    std::string error;  // a local failure here must not leave the other executors in a collective
+    try {
+      for (uint64_t p = 0, n = plan.getVarint(); p < n; ++p) {
+        int e = plan.get<int32_t>();
+        auto offset = plan.get<uint64_t>(), count = plan.get<uint64_t>();
+        if (e != me || count == 0) continue;
+        auto block = rt.blockStore().get(held, int(p));
+        if (!block)
+          throw Error("saveAsHDF5: internal: partition " + std::to_string(p) + " is not held here");
+        const auto& records = *static_cast<const std::vector<T>*>(block.get());
+        const void* data = records.data();
+        if constexpr (kVectorRows) {
+          auto& flat = flattened.emplace_back();
+          for (const auto& row : records) flat.insert(flat.end(), row.begin(), row.end());
+          data = flat.data();
+        }
+        keep.push_back(block);
+        mine.push_back({data, offset, count});
       }
-      keep.push_back(block);
-      mine.push_back({data, offset, count});
+    } catch (const std::exception& e) {
+      error = std::string("saveAsHDF5: ") + e.what();
     }
-    io::writeDatasetCollectively(comm, spec, mine);
+    io::writeDatasetCollectively(comm, spec, mine, error);
   };
 
   auto node = node_;

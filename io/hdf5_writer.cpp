@@ -23,7 +23,16 @@ void agree(MPI_Comm comm, bool ok, const Hdf5WriteSpec& spec, const std::string&
 }  // namespace
 
 void writeDatasetCollectively(MPI_Comm comm, const Hdf5WriteSpec& spec,
-                              const std::vector<WriteSlice>& mine) {
+                              const std::vector<WriteSlice>& mine,
+                              const std::string& preparationError) {
+  // Every rank must know that every rank is ready before the first collective HDF5 call.
+  int failed = preparationError.empty() ? 0 : 1, anyFailed = 0;
+  MPI_Allreduce(&failed, &anyFailed, 1, MPI_INT, MPI_MAX, comm);
+  if (failed) throw Error(preparationError);
+  if (anyFailed)
+    throw Error("saveAsHDF5: " + spec.file + ": another executor could not prepare its rows");
+  // Worker threads never call MPI, so holding the HDF5 lock across collectives cannot deadlock.
+  std::lock_guard lock(hdf5Mutex());
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const bool rows = spec.layout.shape == RecordLayout::Shape::Row;
   hid_t memType = -1, fileType = -1;
@@ -42,7 +51,12 @@ void writeDatasetCollectively(MPI_Comm comm, const Hdf5WriteSpec& spec,
   H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
   hid_t file = H5Fcreate(spec.file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose(fapl);
+  hid_t space = -1, dset = -1, dxpl = -1;
+  // Every object must be closed before the file, or closing the file fails.
   auto cleanup = [&] {
+    if (dxpl >= 0) H5Pclose(dxpl);
+    if (dset >= 0) H5Dclose(dset);
+    if (space >= 0) H5Sclose(space);
     H5Tclose(memType);
     H5Tclose(fileType);
     if (file >= 0) H5Fclose(file);
@@ -51,7 +65,7 @@ void writeDatasetCollectively(MPI_Comm comm, const Hdf5WriteSpec& spec,
     agree(comm, file >= 0, spec, "creating the file (is the directory writable?)");
     const int rank = rows ? 2 : 1;
     hsize_t dims[2] = {spec.totalRows, spec.rowLength};
-    hid_t space = H5Screate_simple(rank, dims, nullptr);
+    space = H5Screate_simple(rank, dims, nullptr);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     if (spec.chunkRows > 0 && spec.totalRows > 0) {
       hsize_t chunk[2] = {std::min(spec.chunkRows, spec.totalRows), spec.rowLength};
@@ -63,7 +77,7 @@ void writeDatasetCollectively(MPI_Comm comm, const Hdf5WriteSpec& spec,
     }
     hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
     H5Pset_create_intermediate_group(lcpl, 1);
-    hid_t dset = H5Dcreate2(file, spec.dataset.c_str(), fileType, space, lcpl, dcpl, H5P_DEFAULT);
+    dset = H5Dcreate2(file, spec.dataset.c_str(), fileType, space, lcpl, dcpl, H5P_DEFAULT);
     H5Pclose(lcpl);
     H5Pclose(dcpl);
     agree(comm, dset >= 0, spec, "creating the dataset");
@@ -72,7 +86,7 @@ void writeDatasetCollectively(MPI_Comm comm, const Hdf5WriteSpec& spec,
     // slices are done.
     uint64_t myRounds = mine.size(), rounds = 0;
     MPI_Allreduce(&myRounds, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm);
-    hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+    dxpl = H5Pcreate(H5P_DATASET_XFER);
     H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
     bool ok = true;
     for (uint64_t k = 0; k < rounds; ++k) {
@@ -95,6 +109,7 @@ void writeDatasetCollectively(MPI_Comm comm, const Hdf5WriteSpec& spec,
       H5Sclose(fileSpace);
     }
     H5Pclose(dxpl);
+    dxpl = -1;
     agree(comm, ok, spec, "writing");
 
     hid_t strType = H5Tcopy(H5T_C_S1);
@@ -109,7 +124,9 @@ void writeDatasetCollectively(MPI_Comm comm, const Hdf5WriteSpec& spec,
     H5Sclose(scalar);
     H5Tclose(strType);
     H5Dclose(dset);
+    dset = -1;
     H5Sclose(space);
+    space = -1;
     agree(comm, ok, spec, "writing the attributes");
     bool closed = H5Fclose(file) >= 0;
     file = -1;

@@ -30,9 +30,11 @@ struct WriteSlice {
 };
 
 // Creates spec.file (replacing it) and the dataset, writes every rank's slices and the
-// attributes. Collective over comm: every rank calls it. Throws kiln::Error naming the file; a
-// failure seen by any rank is raised on all of them.
+// attributes. Collective over comm: every rank calls it, with preparationError non-empty if it
+// could not gather its slices (then every rank stops before touching the file). Throws
+// kiln::Error naming the file; a failure seen by any rank is raised on all of them.
 void writeDatasetCollectively(MPI_Comm comm, const Hdf5WriteSpec& spec,
-                              const std::vector<WriteSlice>& mine);
+                              const std::vector<WriteSlice>& mine,
+                              const std::string& preparationError = "");
 
 }  // namespace kiln::io

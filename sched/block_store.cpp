@@ -30,7 +30,10 @@ void BlockStore::configure(uint64_t budgetBytes, std::string localDir) {
 std::string BlockStore::spillPathFor(const Key& key) {
   if (spillDir_.empty()) {
     // Private to this process and user: 0700 directory, 0600 files.
-    std::string dir = localDir_ + "/kiln-spill-" + std::to_string(::getpid());
+    // Host and process in the name: kiln.local.dir may be shared between nodes.
+    char host[256] = "host";
+    ::gethostname(host, sizeof host - 1);
+    std::string dir = localDir_ + "/kiln-spill-" + host + "-" + std::to_string(::getpid());
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec || ::chmod(dir.c_str(), 0700) != 0)
@@ -87,8 +90,11 @@ void BlockStore::put(int rdd, int partition, Block block, uint64_t bytes, Reside
     Entry e{std::move(block), bytes, residence, std::move(codec), "", ++clock_};
     bool fits = bytes <= budget_;
     if (residence == Residence::Disk || (!fits && residence == Residence::MemoryOrDisk)) {
-      used_ += e.bytes;
-      spill(key, e);
+      // Straight to a file; the budget is untouched, even when writing fails.
+      std::string path = spillPathFor(key);
+      io::writeSpillFile(path, e.codec.save(e.block.get()));
+      e.spillPath = path;
+      e.block.reset();
     } else if (!fits) {
       return;  // MEMORY_ONLY and larger than the whole budget: not cached (as Spark)
     } else {

@@ -48,6 +48,8 @@ class LineageNode {
   // What, besides its name and partition count, makes this RDD's contents what they are (a
   // source's inputs, e.g. file names, sizes and times): part of a checkpoint's identity.
   virtual std::string identityParameters() const { return ""; }
+  // A checkpointed RDD's checkpoint (its identity stands for the whole truncated lineage), or "".
+  virtual std::string checkpointIdentity() const { return ""; }
   // For toDebugString: e.g. "[MEMORY_ONLY]" for a persisted RDD, else empty.
   virtual std::string storageDescription() const { return ""; }
 

@@ -92,5 +92,38 @@ TEST(Checkpoint, WrittenReusedAndRefusedWhenDamaged) {
   runExpectingRewrite();
 }
 
+TEST(Checkpoint, DifferentLineagesNeverShareACheckpoint) {
+  TempDir cp;
+  auto sc = makeContext();
+  sc->setCheckpointDir(cp.path());
+  auto src = sc->range(0, 100, 1, 4);
+  // Two operators differing only in their function.
+  auto twice = src.map([](long x) { return x * 2; });
+  auto thrice = src.map([](long x) { return x * 3; });
+  twice.checkpoint();
+  thrice.checkpoint();
+  EXPECT_NE(twice.getCheckpointFile(), thrice.getCheckpointFile());
+  EXPECT_EQ(twice.reduce(std::plus<>()), 9900);
+  EXPECT_EQ(thrice.reduce(std::plus<>()), 14850);
+  // Children of checkpointed parents with different data, through the same function.
+  auto keep = [](long x) { return x % 2 == 0; };
+  auto a1 = sc->parallelize(std::vector<long>{1, 2, 3, 4}, 2).map([](long x) { return x; });
+  auto a2 = sc->parallelize(std::vector<long>{10, 20, 30, 40}, 2).map([](long x) { return x; });
+  a1.checkpoint();
+  a2.checkpoint();
+  auto b1 = a1.filter(keep), b2 = a2.filter(keep);
+  b1.checkpoint();
+  b2.checkpoint();
+  EXPECT_NE(b1.getCheckpointFile(), b2.getCheckpointFile());
+  EXPECT_EQ(b1.reduce(std::plus<>()), 6);
+  EXPECT_EQ(b2.reduce(std::plus<>()), 100);
+  // Sorting directions differ too.
+  auto pairs = sc->parallelize(std::vector<std::pair<int, int>>{{2, 0}, {1, 0}, {3, 0}}, 2);
+  auto up = pairs.sortByKey(true), down = pairs.sortByKey(false);
+  up.checkpoint();
+  down.checkpoint();
+  EXPECT_EQ(down.keys().collect(), (std::vector<int>{3, 2, 1}));
+}
+
 }  // namespace
 }  // namespace kiln::test

@@ -1,6 +1,7 @@
 // core/serialization: every supported shape round-trips.
 #include <gtest/gtest.h>
 
+#include "../core/memory_estimate.hpp"
 #include "test_support.hpp"
 
 namespace kiln::test {
@@ -81,6 +82,14 @@ TEST(Serialization, ConceptSaysWhatIsSerializable) {
   static_assert(!Serializable<std::pair<std::string_view, long>>);
   static_assert(!Serializable<std::span<int>>);
   static_assert(!Serializable<std::vector<bool>>);
+}
+
+TEST(MemoryEstimate, CountsNestedContainers) {
+  std::vector<std::pair<long, std::vector<long>>> grouped{{1, std::vector<long>(100000, 7)}};
+  EXPECT_GE(detail::estimateBytes(grouped), 800000u);  // the inner vector's 800 KB
+  std::vector<std::pair<std::string, std::map<int, std::string>>> nested(1);
+  for (int i = 0; i < 1000; ++i) nested[0].second[i] = std::string(100, 'x');
+  EXPECT_GE(detail::estimateBytes(nested), 100000u);
 }
 
 }  // namespace

@@ -61,7 +61,7 @@ class Hdf5SourceNode final : public Node<T> {
   std::vector<sched::Dependency> doDependencies() const override { return {}; }
   int doLocation(int, int) const override { return -1; }
   std::string identityParameters() const override {
-    return hdf5Identity(files_, {dataset_}, slices_);
+    return Node<T>::identityParameters() + "|" + hdf5Identity(files_, {dataset_}, slices_);
   }
 
   void doCompute(int p, BlockSink<T>& out) const override {
@@ -120,7 +120,8 @@ class Hdf5ColumnsNode final : public Node<std::tuple<Ts...>> {
   std::vector<sched::Dependency> doDependencies() const override { return {}; }
   int doLocation(int, int) const override { return -1; }
   std::string identityParameters() const override {
-    return hdf5Identity(files_, datasets_, slices_);
+    return Node<std::tuple<Ts...>>::identityParameters() + "|" +
+           hdf5Identity(files_, datasets_, slices_);
   }
 
   void doCompute(int p, BlockSink<std::tuple<Ts...>>& out) const override {

@@ -17,6 +17,9 @@ class SortWithinPartitionsNode final : public OneParentNode<std::pair<K, V>, std
       : OneParentNode<KV, KV>(std::move(parent), "sortWithinPartitions", true),
         ascending_(ascending),
         less_(std::move(less)) {}
+  std::string identityParameters() const override {
+    return Node<KV>::identityParameters() + (ascending_ ? "|asc" : "|desc");
+  }
   void doCompute(int p, BlockSink<KV>& out) const override {
     std::vector<KV> records;
     auto sink = makeSink<KV>([&](std::span<KV> block) {

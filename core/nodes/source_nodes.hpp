@@ -28,7 +28,8 @@ class ParallelCollectionNode final : public Node<T> {
   std::string identityParameters() const override {
     ByteBuffer bytes;
     for (const T& x : *data_) encode(bytes, x);
-    return std::to_string(data_->size()) + ":" + sched::hashHex(bytes.data(), bytes.size());
+    return Node<T>::identityParameters() + "|" + std::to_string(data_->size()) + ":" +
+           sched::hashHex(bytes.data(), bytes.size());
   }
   void doCompute(int p, BlockSink<T>& out) const override {
     auto [b, e] = sliceBounds(int64_t(data_->size()), p, this->numPartitions());
@@ -61,7 +62,8 @@ class RangeNode final : public Node<long> {
   std::vector<sched::Dependency> doDependencies() const override { return {}; }
   int doLocation(int, int) const override { return -1; }
   std::string identityParameters() const override {
-    return std::to_string(start_) + ":" + std::to_string(step_) + ":" + std::to_string(count_);
+    return Node<long>::identityParameters() + "|" + std::to_string(start_) + ":" +
+           std::to_string(step_) + ":" + std::to_string(count_);
   }
   void doCompute(int p, BlockSink<long>& out) const override {
     auto [b, e] = sliceBounds(count_, p, numPartitions());

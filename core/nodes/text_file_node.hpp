@@ -19,7 +19,7 @@ class TextFileNode final : public Node<std::string> {
   std::vector<sched::Dependency> doDependencies() const override { return {}; }
   int doLocation(int, int) const override { return -1; }
   std::string identityParameters() const override {
-    std::string s;
+    std::string s = Node<std::string>::identityParameters() + "|";
     for (const auto& sp : splits_)
       s += io::fileStamp(sp.path) + "@" + std::to_string(sp.start) + "+" +
            std::to_string(sp.length) + ";";
