@@ -40,69 +40,41 @@ class AccumulatorV2 : public sched::AccumulatorState {
   void loadSaved(ByteReader& in) final { load(in); }
 };
 
-// Sums longs; also counts the additions (Spark's LongAccumulator).
-class LongAccumulator final : public AccumulatorV2<long, long> {
+// Sums numbers and counts the additions: Spark's LongAccumulator and DoubleAccumulator.
+template <class N>
+class SumAccumulator final : public AccumulatorV2<N, N> {
  public:
-  void add(const long& v) override {
+  void add(const N& v) override {
     sum_ += v;
     ++count_;
   }
-  void merge(const AccumulatorV2& o) override {
-    auto& other = static_cast<const LongAccumulator&>(o);
+  void merge(const AccumulatorV2<N, N>& o) override {
+    auto& other = static_cast<const SumAccumulator&>(o);
     sum_ += other.sum_;
     count_ += other.count_;
   }
-  long value() const override { return sum_; }
-  long sum() const { return sum_; }
+  N value() const override { return sum_; }
+  N sum() const { return sum_; }
   long count() const { return count_; }
   double avg() const { return double(sum_) / double(count_); }
-  std::unique_ptr<AccumulatorV2> zero() const override {
-    return std::make_unique<LongAccumulator>();
+  std::unique_ptr<AccumulatorV2<N, N>> zero() const override {
+    return std::make_unique<SumAccumulator>();
   }
   void save(ByteBuffer& out) const override {
     out.put(sum_);
     out.put(count_);
   }
   void load(ByteReader& in) override {
-    sum_ = in.get<long>();
+    sum_ = in.get<N>();
     count_ = in.get<long>();
   }
 
  private:
-  long sum_ = 0, count_ = 0;
-};
-
-// Sums doubles; also counts the additions (Spark's DoubleAccumulator).
-class DoubleAccumulator final : public AccumulatorV2<double, double> {
- public:
-  void add(const double& v) override {
-    sum_ += v;
-    ++count_;
-  }
-  void merge(const AccumulatorV2& o) override {
-    auto& other = static_cast<const DoubleAccumulator&>(o);
-    sum_ += other.sum_;
-    count_ += other.count_;
-  }
-  double value() const override { return sum_; }
-  long count() const { return count_; }
-  double avg() const { return sum_ / double(count_); }
-  std::unique_ptr<AccumulatorV2> zero() const override {
-    return std::make_unique<DoubleAccumulator>();
-  }
-  void save(ByteBuffer& out) const override {
-    out.put(sum_);
-    out.put(count_);
-  }
-  void load(ByteReader& in) override {
-    sum_ = in.get<double>();
-    count_ = in.get<long>();
-  }
-
- private:
-  double sum_ = 0;
+  N sum_ = 0;
   long count_ = 0;
 };
+using LongAccumulator = SumAccumulator<long>;
+using DoubleAccumulator = SumAccumulator<double>;
 
 // Collects values (Spark's CollectionAccumulator); merge order follows task completion.
 template <class T>
