@@ -16,16 +16,18 @@ AccumulatorState& taskAccumulatorCopy(int id, const AccumulatorState& proto) {
   return *tlsCopies.back().second;
 }
 
+void writeAccumulatorValue(ByteBuffer& out, int id, const AccumulatorState& value) {
+  ByteBuffer saved;
+  value.save(saved);
+  out.put(int32_t(id));
+  out.putVarint(saved.size());
+  out.append(saved.data(), saved.size());
+}
+
 ByteBuffer takeTaskAccumulators() {
   ByteBuffer out;
   out.putVarint(tlsCopies.size());
-  for (auto& [id, copy] : tlsCopies) {
-    ByteBuffer value;
-    copy->save(value);
-    out.put(int32_t(id));
-    out.putVarint(value.size());
-    out.append(value.data(), value.size());
-  }
+  for (auto& [id, copy] : tlsCopies) writeAccumulatorValue(out, id, *copy);
   tlsCopies.clear();
   return out;
 }

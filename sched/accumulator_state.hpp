@@ -2,7 +2,9 @@
 // shipped with each successful outcome and merged once into the driver's value.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <span>
 
 #include "../util/byte_buffer.hpp"
 
@@ -19,6 +21,19 @@ class AccumulatorState {
   // Replaces this value with one that save() wrote.
   virtual void loadSaved(ByteReader& in) = 0;
 };
+
+// The wire format of accumulator values, shared by task updates and the driver's broadcast:
+// a count, then (id, length, saved value) for each.
+void writeAccumulatorValue(ByteBuffer& out, int id, const AccumulatorState& value);
+template <class F>  // f(int id, ByteReader& savedValue)
+void forEachAccumulatorValue(ByteReader& in, F&& f) {
+  for (uint64_t n = in.getVarint(); n > 0; --n) {
+    int id = in.get<int32_t>();
+    size_t len = in.getVarint();
+    ByteReader value(std::span<const std::byte>(in.take(len), len));
+    f(id, value);
+  }
+}
 
 // The copy of accumulator `id` owned by the task running on this thread, created from proto on
 // first use.

@@ -1,5 +1,6 @@
 #include "mpi_driver_backend.hpp"
 
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -53,29 +54,35 @@ void MpiDriverBackend::exchange(int shuffle, int numReducePartitions) {
   for (int e = 0; e < numExecutors(); ++e) post(e, msg);
 }
 
-std::string MpiDriverBackend::collective(const ByteBuffer& plan) {
-  ByteBuffer msg;
-  msg.put(ControlKind::Collective);
-  msg.append(plan.data(), plan.size());
+void MpiDriverBackend::sendToAllAndAwait(const ByteBuffer& msg, ControlKind reply,
+                                         const std::function<void(ByteReader&)>& onReply) {
   for (int e = 0; e < numExecutors(); ++e) post(e, msg);
-  int done = 0;
-  std::string errors;
+  int replies = 0;
   mpi::Backoff backoff;
-  while (done < numExecutors() || !pending_.empty()) {
+  while (replies < numExecutors() || !pending_.empty()) {
     progressSends();
     if (auto m = fromExecutors_.tryReceive()) {
       backoff.reset();
       ByteReader r(m->bytes.span());
-      if (r.get<ControlKind>() != ControlKind::CollectiveDone) continue;  // a straggling outcome
-      ++done;
-      bool ok = r.get<uint8_t>() != 0;
-      std::string why(r.getString());
-      if (!ok && errors.find(why) == std::string::npos)
-        errors += (errors.empty() ? "" : "; ") + why;
+      if (r.get<ControlKind>() != reply) continue;  // a straggling outcome: discarded
+      ++replies;
+      onReply(r);
     } else {
       backoff.idle();
     }
   }
+}
+
+std::string MpiDriverBackend::collective(const ByteBuffer& plan) {
+  ByteBuffer msg;
+  msg.put(ControlKind::Collective);
+  msg.append(plan.data(), plan.size());
+  std::string errors;
+  sendToAllAndAwait(msg, ControlKind::CollectiveDone, [&](ByteReader& r) {
+    bool ok = r.get<uint8_t>() != 0;
+    std::string why(r.getString());
+    if (!ok && errors.find(why) == std::string::npos) errors += (errors.empty() ? "" : "; ") + why;
+  });
   return errors;
 }
 
@@ -83,19 +90,7 @@ void MpiDriverBackend::endJob(bool ok) {
   ByteBuffer msg;
   msg.put(ControlKind::JobEnd);
   msg.put(uint8_t(ok));
-  for (int e = 0; e < numExecutors(); ++e) post(e, msg);
-  int acks = 0;
-  mpi::Backoff backoff;
-  while (acks < numExecutors() || !pending_.empty()) {
-    progressSends();
-    if (auto m = fromExecutors_.tryReceive()) {
-      backoff.reset();
-      ByteReader r(m->bytes.span());
-      if (r.get<ControlKind>() == ControlKind::JobEndAck) ++acks;  // outcomes: discarded
-    } else {
-      backoff.idle();
-    }
-  }
+  sendToAllAndAwait(msg, ControlKind::JobEndAck, [](ByteReader&) {});
 }
 
 }  // namespace kiln::sched

@@ -1,10 +1,12 @@
 // The driver's side of the executor ranks: tasks go out as messages, outcomes come back.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "../mpi/message_channel.hpp"
 #include "../mpi/polling.hpp"
+#include "control_protocol.hpp"
 #include "executor_backend.hpp"
 
 namespace kiln::sched {
@@ -28,6 +30,10 @@ class MpiDriverBackend final : public ExecutorBackend {
   // Sends never block: an executor may be busy sending us an outcome at the same moment.
   void post(int executor, ByteBuffer msg);
   void progressSends();
+  // Posts msg to every executor, then receives until each has sent a `reply` message (passed to
+  // onReply), discarding anything else meanwhile (late outcomes), and until every send is done.
+  void sendToAllAndAwait(const ByteBuffer& msg, ControlKind reply,
+                         const std::function<void(ByteReader&)>& onReply);
 
   mpi::MessageChannel toExecutors_;
   mpi::MessageChannel fromExecutors_;

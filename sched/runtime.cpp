@@ -81,34 +81,22 @@ void Runtime::dropRddBlocks(int rdd) {
 void Runtime::mergeAccumulatorUpdates(const ByteBuffer& updates) {
   if (updates.empty()) return;
   ByteReader in(updates.span());
-  for (uint64_t n = in.getVarint(); n > 0; --n) {
-    int id = in.get<int32_t>();
-    size_t len = in.getVarint();
-    ByteReader value(std::span<const std::byte>(in.take(len), len));
+  forEachAccumulatorValue(in, [&](int id, ByteReader& value) {
     if (auto it = accumulators_.find(id); it != accumulators_.end()) it->second->mergeSaved(value);
-  }
+  });
 }
 
 ByteBuffer Runtime::saveAccumulators() const {
   ByteBuffer out;
   out.putVarint(accumulators_.size());
-  for (const auto& [id, acc] : accumulators_) {
-    ByteBuffer value;
-    acc->save(value);
-    out.put(int32_t(id));
-    out.putVarint(value.size());
-    out.append(value.data(), value.size());
-  }
+  for (const auto& [id, acc] : accumulators_) writeAccumulatorValue(out, id, *acc);
   return out;
 }
 
 void Runtime::loadAccumulators(ByteReader& in) {
-  for (uint64_t n = in.getVarint(); n > 0; --n) {
-    int id = in.get<int32_t>();
-    size_t len = in.getVarint();
-    ByteReader value(std::span<const std::byte>(in.take(len), len));
+  forEachAccumulatorValue(in, [&](int id, ByteReader& value) {
     if (auto it = accumulators_.find(id); it != accumulators_.end()) it->second->loadSaved(value);
-  }
+  });
 }
 
 void Runtime::runOnExecutors(const ByteBuffer& plan) {
