@@ -70,6 +70,16 @@ class FlatHashMap {
 
   size_t size() const { return entries_.size(); }
   std::vector<Entry>& entries() { return entries_; }
+  // Bytes of the table itself (entries and index), not what records own on the heap.
+  size_t tableBytes() const {
+    return entries_.capacity() * sizeof(Entry) + index_.capacity() * sizeof(uint32_t);
+  }
+  // Empties the map and gives its memory back.
+  void clear() {
+    std::vector<Entry>().swap(entries_);
+    std::vector<uint32_t>().swap(index_);
+    shift_ = 64;
+  }
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;

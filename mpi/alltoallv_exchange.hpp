@@ -4,6 +4,8 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <vector>
 
 #include "../util/byte_buffer.hpp"
@@ -21,5 +23,15 @@ struct ExchangeResult {
 // MPI_Alltoallv straight from `send`.
 ExchangeResult alltoallvBytes(MPI_Comm comm, const ByteBuffer& send,
                               const std::vector<uint64_t>& sendCounts, uint64_t maxRoundBytes);
+
+// The same exchange for data that need not sit in one buffer (it may be on disk, or too big):
+// what goes to rank d is a stream of sendCounts[d] bytes that fill(d, dst) produces in order,
+// what arrives from rank s goes to consume(s, bytes) in order. Each round moves at most
+// `pairBytes` of every stream, through two staging buffers of size-of-comm x pairBytes; the
+// whole exchange never holds more than that. Collective; every rank must call it.
+using ExchangeFill = std::function<void(int dest, std::span<std::byte> dst)>;
+using ExchangeConsume = std::function<void(int source, std::span<const std::byte> bytes)>;
+void alltoallvStreamed(MPI_Comm comm, const std::vector<uint64_t>& sendCounts, uint64_t pairBytes,
+                       const ExchangeFill& fill, const ExchangeConsume& consume);
 
 }  // namespace kiln::mpi

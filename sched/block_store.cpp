@@ -1,13 +1,9 @@
 #include "block_store.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <filesystem>
 
 #include "../io/spill_file.hpp"
 #include "../util/error.hpp"
-#include "../util/exit_cleanup.hpp"
 
 namespace kiln::sched {
 namespace fs = std::filesystem;
@@ -15,36 +11,16 @@ namespace {
 thread_local std::vector<std::pair<int, int>> tlsJournal;
 }
 
-BlockStore::~BlockStore() {
-  if (cleanupId_ >= 0) unregisterCleanup(cleanupId_);
-  std::error_code ec;
-  if (!spillDir_.empty()) fs::remove_all(spillDir_, ec);
-}
-
-void BlockStore::configure(uint64_t budgetBytes, std::string localDir) {
+void BlockStore::configure(uint64_t budgetBytes, io::ScratchDirectory& scratch) {
   std::lock_guard lock(mutex_);
   budget_ = budgetBytes;
-  localDir_ = std::move(localDir);
+  scratch_ = &scratch;
 }
 
-std::string BlockStore::spillPathFor(const Key& key) {
-  if (spillDir_.empty()) {
-    // Private to this process and user: 0700 directory, 0600 files.
-    // Host and process in the name: kiln.local.dir may be shared between nodes.
-    char host[256] = "host";
-    ::gethostname(host, sizeof host - 1);
-    std::string dir = localDir_ + "/kiln-spill-" + host + "-" + std::to_string(::getpid());
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec || ::chmod(dir.c_str(), 0700) != 0)
-      throw Error("spill: cannot create " + dir + " (set kiln.local.dir to a writable directory)");
-    spillDir_ = dir;
-    cleanupId_ = registerCleanup([dir] {
-      std::error_code e;
-      fs::remove_all(dir, e);
-    });
-  }
-  return spillDir_ + "/rdd" + std::to_string(key.first) + "-p" + std::to_string(key.second) + ".h5";
+std::string BlockStore::spillPathFor(const Key& key) const {
+  if (!scratch_) throw Error("internal: block store used before configure");
+  return scratch_->path() + "/rdd" + std::to_string(key.first) + "-p" + std::to_string(key.second) +
+         ".h5";
 }
 
 void BlockStore::spill(const Key& key, Entry& e) {
@@ -136,7 +112,7 @@ uint64_t BlockStore::memoryUsed() const {
 
 std::string BlockStore::spillDirectory() const {
   std::lock_guard lock(mutex_);
-  return spillDir_;
+  return scratch_ ? scratch_->pathIfMade() : std::string();
 }
 
 std::vector<std::pair<int, int>> BlockStore::takeTaskJournal() {

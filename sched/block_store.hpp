@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "../io/scratch_directory.hpp"
 #include "../util/byte_buffer.hpp"
 
 namespace kiln::sched {
@@ -27,10 +28,8 @@ class BlockStore {
     std::function<Block(ByteReader&)> load;
   };
 
-  BlockStore() = default;
-  ~BlockStore();
-  // Memory budget in bytes, and where spill files go (a private directory is made inside).
-  void configure(uint64_t budgetBytes, std::string localDir);
+  // Memory budget in bytes, and the directory spill files go to.
+  void configure(uint64_t budgetBytes, io::ScratchDirectory& scratch);
 
   // Stores a partition and notes it in the running task's journal (reported to the driver, which
   // then sends tasks needing this block here).
@@ -56,16 +55,14 @@ class BlockStore {
   };
   void makeRoom(uint64_t needed, const Key& keep);  // lock held
   void spill(const Key& key, Entry& e);             // lock held
-  std::string spillPathFor(const Key& key);         // lock held
+  std::string spillPathFor(const Key& key) const;   // lock held
 
   mutable std::mutex mutex_;
   std::map<Key, Entry> blocks_;
   uint64_t budget_ = UINT64_MAX;
   uint64_t used_ = 0;
   uint64_t clock_ = 0;
-  std::string localDir_;
-  std::string spillDir_;  // made on first spill
-  int cleanupId_ = -1;
+  io::ScratchDirectory* scratch_ = nullptr;
 };
 
 }  // namespace kiln::sched

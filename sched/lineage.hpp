@@ -9,6 +9,7 @@
 namespace kiln::sched {
 
 class LineageNode;
+class MapOutputWriter;
 
 // The map side of a shuffle: which RDD feeds it and how one map task writes its output.
 class ShuffleDependency {
@@ -19,9 +20,9 @@ class ShuffleDependency {
   int shuffleId() const { return shuffleId_; }
   int numReducePartitions() const { return numReducePartitions_; }
   virtual const LineageNode& mapSide() const = 0;
-  // Computes map partition `partition` and serializes its records into buckets[r], one buffer
-  // per reduce partition.
-  virtual void runMapTask(int partition, std::vector<ByteBuffer>& buckets) const = 0;
+  // Computes map partition `partition` and serializes its records into the writer's bucket of
+  // each record's reduce partition (calling out.spillIfOverLimit() between blocks).
+  virtual void runMapTask(int partition, MapOutputWriter& out) const = 0;
 
  private:
   int shuffleId_;

@@ -6,6 +6,7 @@
 #include "../mpi/message_channel.hpp"
 #include "executor_service.hpp"
 #include "local_backend.hpp"
+#include "map_output_writer.hpp"
 #include "mpi_driver_backend.hpp"
 #include "task_runner.hpp"
 
@@ -53,7 +54,9 @@ Runtime::Runtime(mpi::Session& session, RuntimeOptions options, std::ostream* lo
         for (auto block : o.cachedBlocks) blockLocations_[block] = o.executor;
         mergeAccumulatorUpdates(o.accumulatorUpdates);
       }) {
-  blocks_.configure(options.executorMemory, options.localDir);
+  scratch_.setParent(options.localDir);
+  blocks_.configure(options.executorMemory, scratch_);
+  store_.configure(options.executorMemory / 2, scratch_);
   // Every rank learns every executor's core count (the driver schedules by it).
   std::vector<int> all(size_t(session.size()));
   int mine = options.executorCores;
@@ -62,6 +65,10 @@ Runtime::Runtime(mpi::Session& session, RuntimeOptions options, std::ostream* lo
     executorCores_ = all;
   else
     executorCores_.assign(all.begin() + 1, all.end());
+}
+
+uint64_t Runtime::taskMemoryLimit() const {
+  return options_.executorMemory / 2 / uint64_t(std::max(1, options_.executorCores));
 }
 
 int Runtime::totalExecutorCores() const {
@@ -126,9 +133,10 @@ ByteBuffer Runtime::runTask(const TaskDescriptor& task) {
   auto it = shuffles_.find(task.shuffle);
   if (it == shuffles_.end())
     throw Error("internal: shuffle " + std::to_string(task.shuffle) + " is not registered");
-  std::vector<ByteBuffer> buckets(size_t(it->second->numReducePartitions()));
-  it->second->runMapTask(task.partition, buckets);
-  store_.putMapOutput(task.shuffle, task.partition, std::move(buckets));
+  MapOutputWriter out(store_, task.shuffle, task.partition, it->second->numReducePartitions(),
+                      taskMemoryLimit());
+  it->second->runMapTask(task.partition, out);
+  out.commit();
   return {};
 }
 

@@ -24,7 +24,7 @@ struct RuntimeOptions {
   int maxTaskFailures = 4;  // attempts per task before the job fails
   uint64_t maxExchangeRoundBytes = uint64_t(1) << 30;
   int defaultParallelism = 0;            // kiln.default.parallelism when the user set it, else 0
-  uint64_t executorMemory = UINT64_MAX;  // budget of cached blocks per executor
+  uint64_t executorMemory = UINT64_MAX;  // memory budget per executor (cache and shuffle)
   std::string localDir = "/tmp";         // where spill files go
 };
 
@@ -56,6 +56,11 @@ class Runtime {
   void registerShuffle(const ShuffleDependency& dep) { shuffles_[dep.shuffleId()] = &dep; }
   void unregisterShuffle(int shuffle);
   ShuffleStore& shuffleStore() { return store_; }
+  io::ScratchDirectory& scratch() { return scratch_; }
+  // Working memory one running task may use (hash tables, sort buffers, map output buffers)
+  // before it spills: half the executor's budget, shared by its task threads. The other half
+  // holds shuffle data between stages.
+  uint64_t taskMemoryLimit() const;
   BlockStore& blockStore() { return blocks_; }
   // Driver: the executor holding a cached partition, or -1.
   int blockLocation(int rdd, int partition) const;
@@ -98,6 +103,7 @@ class Runtime {
   std::ostream* log_;
   std::vector<int> executorCores_;
   DagScheduler scheduler_;
+  io::ScratchDirectory scratch_;  // before the stores, which keep files in it
   ShuffleStore store_;
   BlockStore blocks_;
   std::map<std::pair<int, int>, int> blockLocations_;  // driver: (rdd, partition) -> executor

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
+#include <string>
 
 #include "../mpi/alltoallv_exchange.hpp"
+#include "../util/error.hpp"
 #include "lineage.hpp"
 
 namespace kiln::sched {
@@ -16,6 +19,55 @@ struct SegmentHeader {
   uint64_t length;
 };
 
+// Bytes per executor pair per round: enough to keep MPI efficient, small next to the budget.
+uint64_t roundPairBytes(uint64_t maxRoundBytes, uint64_t memoryLimit, int numExec) {
+  uint64_t staging = std::clamp<uint64_t>(memoryLimit / 8, uint64_t(4) << 20, uint64_t(256) << 20);
+  return std::max<uint64_t>(1, std::min(maxRoundBytes, staging) / uint64_t(numExec));
+}
+
+void copyExtent(const ShuffleExtent& e, uint64_t from, std::byte* dst, size_t n) {
+  if (e.memory)
+    std::memcpy(dst, e.memory + from, n);
+  else
+    e.file->readAt(e.offset + from, dst, n);
+}
+
+// What one executor sends to another: segment headers and the extents of their bytes, in order.
+class SendStream {
+ public:
+  void addSegment(const SegmentHeader& h, std::vector<ShuffleExtent> extents) {
+    ShuffleExtent header;
+    header.memory = reinterpret_cast<const std::byte*>(&headers_.emplace_back(h));
+    header.length = sizeof(SegmentHeader);
+    pieces_.push_back(header);
+    for (auto& e : extents) pieces_.push_back(e);
+    bytes_ += sizeof(SegmentHeader) + h.length;
+  }
+  uint64_t bytes() const { return bytes_; }
+  // Writes the next dst.size() bytes of the stream.
+  void fill(std::span<std::byte> dst) {
+    size_t done = 0;
+    while (done < dst.size()) {
+      const ShuffleExtent& e = pieces_.at(next_);
+      size_t n = size_t(std::min<uint64_t>(e.length - within_, dst.size() - done));
+      copyExtent(e, within_, dst.data() + done, n);
+      done += n;
+      within_ += n;
+      if (within_ == e.length) {
+        ++next_;
+        within_ = 0;
+      }
+    }
+  }
+
+ private:
+  std::deque<SegmentHeader> headers_;  // stable addresses for the header pieces
+  std::vector<ShuffleExtent> pieces_;
+  uint64_t bytes_ = 0;
+  size_t next_ = 0;
+  uint64_t within_ = 0;
+};
+
 void sortByMapPartition(std::unordered_map<int, std::vector<ShuffleSegment>>& byReduce) {
   for (auto& [r, segs] : byReduce)
     std::stable_sort(segs.begin(), segs.end(),
@@ -24,19 +76,147 @@ void sortByMapPartition(std::unordered_map<int, std::vector<ShuffleSegment>>& by
 
 }  // namespace
 
-void ShuffleStore::putMapOutput(int shuffle, int mapPartition, std::vector<ByteBuffer> buckets) {
+// Turns the byte streams arriving from each executor back into segments, placing each one in
+// memory while the store's limit allows and in the shuffle's received-data file past it.
+class ShuffleStore::Receiver {
+ public:
+  Receiver(ShuffleStore& store, Input& in, int shuffle, int numReducePartitions, int numSources)
+      : store_(store),
+        in_(in),
+        shuffle_(shuffle),
+        numReduce_(numReducePartitions),
+        sources_(size_t(numSources)) {}
+
+  void consume(int source, std::span<const std::byte> bytes) {
+    Source& s = sources_[size_t(source)];
+    size_t pos = 0;
+    while (pos < bytes.size()) {
+      if (s.headerGot < sizeof(SegmentHeader)) {
+        size_t n = std::min(sizeof(SegmentHeader) - s.headerGot, bytes.size() - pos);
+        std::memcpy(reinterpret_cast<std::byte*>(&s.header) + s.headerGot, bytes.data() + pos, n);
+        s.headerGot += n;
+        pos += n;
+        if (s.headerGot == sizeof(SegmentHeader)) startSegment(s);
+        continue;
+      }
+      size_t n = size_t(std::min<uint64_t>(s.left, bytes.size() - pos));
+      uint64_t at = s.header.length - s.left;
+      if (s.extent.memory)
+        std::memcpy(const_cast<std::byte*>(s.extent.memory) + at, bytes.data() + pos, n);
+      else
+        in_.receivedFile->writeAt(s.extent.offset + at, bytes.data() + pos, n);
+      s.left -= n;
+      pos += n;
+      if (s.left == 0) s.headerGot = 0;  // next segment
+    }
+  }
+  void finish() {
+    for (const Source& s : sources_)
+      if (s.headerGot != 0) throw Error("corrupt shuffle data: a segment was cut short");
+  }
+
+ private:
+  struct Source {
+    SegmentHeader header{};
+    size_t headerGot = 0;
+    uint64_t left = 0;
+    ShuffleExtent extent;
+  };
+  void startSegment(Source& s) {
+    const SegmentHeader& h = s.header;
+    if (h.reducePartition < 0 || h.reducePartition >= numReduce_ || h.length == 0 ||
+        shuffleOwner(h.reducePartition, in_.numExecutors) != in_.executor)
+      throw Error("corrupt shuffle data: bad segment header");
+    s.extent = ShuffleExtent{};
+    s.extent.length = h.length;
+    if (store_.tryReserve(h.length)) {
+      in_.memoryBytes += h.length;
+      s.extent.memory = in_.received.emplace_back(size_t(h.length)).data();
+    } else {
+      if (!in_.receivedFile)
+        in_.receivedFile = std::make_shared<io::ScratchFile>(store_.scratch().newFilePath(
+            "shuffle" + std::to_string(shuffle_) + "-received", ".bin"));
+      s.extent.file = in_.receivedFile.get();
+      s.extent.offset = in_.receivedFile->reserve(h.length);
+      store_.noteBytesWrittenToDisk(h.length);
+    }
+    in_.byReducePartition[h.reducePartition].push_back({h.mapPartition, {s.extent}});
+    s.left = h.length;
+  }
+
+  ShuffleStore& store_;
+  Input& in_;
+  int shuffle_;
+  int numReduce_;
+  std::vector<Source> sources_;
+};
+
+std::vector<ShuffleExtent> MapOutput::extentsOf(int r) const {
+  std::vector<ShuffleExtent> out;
+  if (size_t(r) < spilled.size()) out = spilled[size_t(r)];
+  if (size_t(r) < buckets.size() && !buckets[size_t(r)].empty()) {
+    ShuffleExtent e;
+    e.memory = buckets[size_t(r)].data();
+    e.length = buckets[size_t(r)].size();
+    out.push_back(e);
+  }
+  return out;
+}
+
+void ShuffleStore::configure(uint64_t memoryLimit, io::ScratchDirectory& scratch) {
   std::lock_guard lock(mutex_);
-  mapOutputs_[shuffle][mapPartition] = std::move(buckets);
+  memoryLimit_ = memoryLimit;
+  scratch_ = &scratch;
+}
+
+bool ShuffleStore::tryReserve(uint64_t n) {
+  std::lock_guard lock(mutex_);
+  if (memoryUsed_ + n > memoryLimit_) return false;
+  memoryUsed_ += n;
+  stats_.memoryPeak = std::max(stats_.memoryPeak, memoryUsed_);
+  return true;
+}
+
+void ShuffleStore::release(uint64_t n) {
+  std::lock_guard lock(mutex_);
+  memoryUsed_ -= std::min(n, memoryUsed_);
+}
+
+void ShuffleStore::noteBytesWrittenToDisk(uint64_t n) {
+  std::lock_guard lock(mutex_);
+  stats_.bytesWrittenToDisk += n;
+}
+
+ShuffleStoreStats ShuffleStore::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void ShuffleStore::putMapOutput(int shuffle, int mapPartition, MapOutput output) {
+  std::lock_guard lock(mutex_);
+  MapOutput& slot = mapOutputs_[shuffle][mapPartition];
+  memoryUsed_ -= std::min(slot.memoryBytes, memoryUsed_);
+  slot = std::move(output);
+}
+
+std::map<int, MapOutput> ShuffleStore::takeMapOutputs(int shuffle) {
+  std::lock_guard lock(mutex_);
+  auto outputs = std::move(mapOutputs_[shuffle]);
+  mapOutputs_.erase(shuffle);
+  return outputs;
 }
 
 void ShuffleStore::exchangeLocally(int shuffle, int numReducePartitions) {
+  Input in;
+  in.localOutputs = takeMapOutputs(shuffle);
+  for (auto& [mapPart, out] : in.localOutputs) {
+    in.memoryBytes += out.memoryBytes;
+    for (int r = 0; r < numReducePartitions; ++r)
+      if (auto extents = out.extentsOf(r); !extents.empty())
+        in.byReducePartition[r].push_back({mapPart, std::move(extents)});
+  }
   std::lock_guard lock(mutex_);
-  Input& in = inputs_[shuffle];
-  in.localOutputs = std::move(mapOutputs_[shuffle]);
-  mapOutputs_.erase(shuffle);
-  for (auto& [mapPart, buckets] : in.localOutputs)
-    for (int r = 0; r < numReducePartitions && r < int(buckets.size()); ++r)
-      if (!buckets[r].empty()) in.byReducePartition[r].push_back({mapPart, buckets[r].span()});
+  inputs_[shuffle] = std::move(in);
 }
 
 void ShuffleStore::exchange(int shuffle, int numReducePartitions, MPI_Comm executors,
@@ -44,46 +224,39 @@ void ShuffleStore::exchange(int shuffle, int numReducePartitions, MPI_Comm execu
   int numExec = 0;
   MPI_Comm_size(executors, &numExec);
   if (numExec == 1) return exchangeLocally(shuffle, numReducePartitions);  // nothing to move
-  std::map<int, std::vector<ByteBuffer>> outputs;
-  {
-    std::lock_guard lock(mutex_);
-    outputs = std::move(mapOutputs_[shuffle]);
-    mapOutputs_.erase(shuffle);
-  }
-  // Pass 1: bytes per destination; pass 2: write segments straight into one send buffer.
-  std::vector<uint64_t> counts(size_t(numExec), 0);
-  for (auto& [mapPart, buckets] : outputs)
-    for (int r = 0; r < int(buckets.size()); ++r)
-      if (!buckets[r].empty())
-        counts[size_t(shuffleOwner(r, numExec))] += sizeof(SegmentHeader) + buckets[r].size();
-  std::vector<uint64_t> pos(size_t(numExec), 0);
-  for (int d = 1; d < numExec; ++d) pos[size_t(d)] = pos[size_t(d - 1)] + counts[size_t(d - 1)];
-  ByteBuffer send(pos.back() + counts.back());
-  for (auto& [mapPart, buckets] : outputs)
-    for (int r = 0; r < int(buckets.size()); ++r) {
-      if (buckets[r].empty()) continue;
-      uint64_t& p = pos[size_t(shuffleOwner(r, numExec))];
-      SegmentHeader h{mapPart, r, buckets[r].size()};
-      std::memcpy(send.data() + p, &h, sizeof h);
-      std::memcpy(send.data() + p + sizeof h, buckets[r].data(), buckets[r].size());
-      p += sizeof h + buckets[r].size();
+  std::map<int, MapOutput> outputs = takeMapOutputs(shuffle);
+  std::vector<SendStream> streams(static_cast<size_t>(numExec));
+  uint64_t outputMemory = 0;
+  for (auto& [mapPart, out] : outputs) {
+    outputMemory += out.memoryBytes;
+    for (int r = 0; r < numReducePartitions; ++r) {
+      auto extents = out.extentsOf(r);
+      if (extents.empty()) continue;
+      SegmentHeader h{mapPart, r, 0};
+      for (const auto& e : extents) h.length += e.length;
+      streams[size_t(shuffleOwner(r, numExec))].addSegment(h, std::move(extents));
     }
-  outputs.clear();  // free map outputs before receiving
+  }
+  std::vector<uint64_t> counts(static_cast<size_t>(numExec));
+  for (int d = 0; d < numExec; ++d) counts[size_t(d)] = streams[size_t(d)].bytes();
 
-  auto got = mpi::alltoallvBytes(executors, send, counts, maxRoundBytes);
-  send = ByteBuffer();
   Input in;
   MPI_Comm_rank(executors, &in.executor);
   in.numExecutors = numExec;
-  in.received = std::move(got.bytes);
-  ByteReader reader(in.received.span());
-  while (!reader.atEnd()) {
-    auto h = reader.get<SegmentHeader>();
-    if (h.reducePartition < 0 || h.reducePartition >= numReducePartitions)
-      throw Error("corrupt shuffle data: bad reduce partition");
-    in.byReducePartition[h.reducePartition].push_back(
-        {h.mapPartition, {reader.take(h.length), size_t(h.length)}});
+  try {
+    Receiver receiver(*this, in, shuffle, numReducePartitions, numExec);
+    mpi::alltoallvStreamed(
+        executors, counts, roundPairBytes(maxRoundBytes, memoryLimit_, numExec),
+        [&](int d, std::span<std::byte> dst) { streams[size_t(d)].fill(dst); },
+        [&](int s, std::span<const std::byte> bytes) { receiver.consume(s, bytes); });
+    receiver.finish();
+  } catch (...) {
+    release(in.memoryBytes + outputMemory);
+    throw;
   }
+  streams.clear();
+  outputs.clear();  // sent: their memory and files go
+  release(outputMemory);
   sortByMapPartition(in.byReducePartition);
   std::lock_guard lock(mutex_);
   inputs_[shuffle] = std::move(in);
@@ -100,19 +273,27 @@ std::vector<ShuffleSegment> ShuffleStore::segments(int shuffle, int reducePartit
                 std::to_string(shuffle) + " lives on executor " +
                 std::to_string(shuffleOwner(reducePartition, in.numExecutors)) + ", not here");
   auto seg = in.byReducePartition.find(reducePartition);
-  if (seg == it->second.byReducePartition.end()) return {};
+  if (seg == in.byReducePartition.end()) return {};
   return seg->second;
 }
 
 void ShuffleStore::dropMapOutputs() {
   std::lock_guard lock(mutex_);
+  for (auto& [shuffle, outputs] : mapOutputs_)
+    for (auto& [mapPart, out] : outputs) memoryUsed_ -= std::min(out.memoryBytes, memoryUsed_);
   mapOutputs_.clear();
 }
 
 void ShuffleStore::drop(int shuffle) {
   std::lock_guard lock(mutex_);
-  mapOutputs_.erase(shuffle);
-  inputs_.erase(shuffle);
+  if (auto it = mapOutputs_.find(shuffle); it != mapOutputs_.end()) {
+    for (auto& [mapPart, out] : it->second) memoryUsed_ -= std::min(out.memoryBytes, memoryUsed_);
+    mapOutputs_.erase(it);
+  }
+  if (auto it = inputs_.find(shuffle); it != inputs_.end()) {
+    memoryUsed_ -= std::min(it->second.memoryBytes, memoryUsed_);
+    inputs_.erase(it);
+  }
 }
 
 }  // namespace kiln::sched

@@ -1,33 +1,55 @@
 // An executor's shuffle data: what its map tasks wrote, and after the exchange, the pieces of
-// the reduce partitions it owns.
+// the reduce partitions it owns. Bytes stay in memory while the store's share of the executor's
+// budget allows, and go to scratch files past it, so a shuffle larger than memory completes.
 #pragma once
 
 #include <mpi.h>
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
-#include <span>
 #include <unordered_map>
 #include <vector>
 
+#include "../io/scratch_directory.hpp"
 #include "../util/byte_buffer.hpp"
+#include "shuffle_extent.hpp"
 
 namespace kiln::sched {
 
-// The bytes of one reduce partition that came from one map partition.
-struct ShuffleSegment {
-  int mapPartition = 0;
-  std::span<const std::byte> bytes;
+// One map task's output as the store keeps it.
+struct MapOutput {
+  std::vector<ByteBuffer> buckets;                  // in memory: the last bytes of each bucket
+  std::vector<std::vector<ShuffleExtent>> spilled;  // per reduce partition: earlier bytes, on disk
+  std::shared_ptr<io::ScratchFile> file;
+  uint64_t memoryBytes = 0;  // counted against the store's memory
+  std::vector<ShuffleExtent> extentsOf(int reducePartition) const;
+};
+
+// What the store did, for tests and the event log.
+struct ShuffleStoreStats {
+  uint64_t memoryPeak = 0;          // most bytes held in memory at once
+  uint64_t bytesWrittenToDisk = 0;  // map outputs and received data that went to scratch files
 };
 
 class ShuffleStore {
  public:
+  // Bytes it may hold in memory, and where its files go.
+  void configure(uint64_t memoryLimit, io::ScratchDirectory& scratch);
+  io::ScratchDirectory& scratch() { return *scratch_; }
+
   // Thread-safe; a retried task's output replaces the earlier attempt's.
-  void putMapOutput(int shuffle, int mapPartition, std::vector<ByteBuffer> buckets);
+  void putMapOutput(int shuffle, int mapPartition, MapOutput output);
+  // Claims memory for n bytes if the limit allows. Thread-safe.
+  bool tryReserve(uint64_t n);
+  void release(uint64_t n);
+  void noteBytesWrittenToDisk(uint64_t n);
+
   // Single executor: its map outputs are already everything.
   void exchangeLocally(int shuffle, int numReducePartitions);
-  // Collective over `executors`: sends every bucket to its reduce partition's owner.
+  // Collective over `executors`: sends every bucket to its reduce partition's owner, in rounds
+  // of at most maxRoundBytes per executor.
   void exchange(int shuffle, int numReducePartitions, MPI_Comm executors, uint64_t maxRoundBytes);
   // Segments of a reduce partition owned here, ordered by map partition. Thread-safe.
   std::vector<ShuffleSegment> segments(int shuffle, int reducePartition) const;
@@ -35,17 +57,27 @@ class ShuffleStore {
   void drop(int shuffle);
   // Forgets map outputs not yet exchanged (at the end of every job).
   void dropMapOutputs();
+  ShuffleStoreStats stats() const;
 
  private:
   struct Input {
     int executor = 0;      // this executor's index and the executor count at the exchange:
     int numExecutors = 1;  // reduce partition r lives here when r % numExecutors == executor
-    std::map<int, std::vector<ByteBuffer>> localOutputs;  // kept when nothing moved
-    ByteBuffer received;
+    std::map<int, MapOutput> localOutputs;  // kept when nothing moved
+    std::vector<ByteBuffer> received;       // segments kept in memory
+    std::shared_ptr<io::ScratchFile> receivedFile;
+    uint64_t memoryBytes = 0;
     std::unordered_map<int, std::vector<ShuffleSegment>> byReducePartition;
   };
+  class Receiver;
+  std::map<int, MapOutput> takeMapOutputs(int shuffle);
+
   mutable std::mutex mutex_;
-  std::unordered_map<int, std::map<int, std::vector<ByteBuffer>>> mapOutputs_;
+  io::ScratchDirectory* scratch_ = nullptr;
+  uint64_t memoryLimit_ = UINT64_MAX;
+  uint64_t memoryUsed_ = 0;
+  ShuffleStoreStats stats_;
+  std::unordered_map<int, std::map<int, MapOutput>> mapOutputs_;
   std::unordered_map<int, Input> inputs_;
 };
 

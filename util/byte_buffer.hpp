@@ -47,6 +47,19 @@ class ByteBuffer {
     data_ = static_cast<std::byte*>(p);
     cap_ = cap;
   }
+  // Gives back capacity beyond the size (realloc: usually without copying).
+  void shrinkToFit() {
+    if (cap_ == size_) return;
+    if (size_ == 0) {
+      std::free(std::exchange(data_, nullptr));
+      cap_ = 0;
+      return;
+    }
+    if (void* p = std::realloc(data_, size_)) {
+      data_ = static_cast<std::byte*>(p);
+      cap_ = size_;
+    }
+  }
   void resize(size_t size) {
     if (size > cap_) reserve(std::max(size, cap_ * 2));
     size_ = size;

@@ -6,7 +6,7 @@
 #include <tuple>
 #include <vector>
 
-#include "../flat_hash_map.hpp"
+#include "../external_aggregator.hpp"
 #include "shuffle_dependency.hpp"
 #include "shuffle_reader.hpp"
 
@@ -55,11 +55,22 @@ class CoGroupNode final : public Node<std::pair<K, std::tuple<std::vector<Vs>...
   }
 
   void doCompute(int p, BlockSink<Out>& out) const override {
-    FlatHashMap<K, Groups> groups;
+    // Past the task's memory share, groups spill by key hash and merge by concatenation.
+    auto concat = [](Groups&& a, Groups&& b) {
+      [&]<size_t... I>(std::index_sequence<I...>) {
+        (std::get<I>(a).insert(std::get<I>(a).end(),
+                               std::make_move_iterator(std::get<I>(b).begin()),
+                               std::make_move_iterator(std::get<I>(b).end())),
+         ...);
+      }
+      (std::index_sequence_for<Vs...>{});
+      return std::move(a);
+    };
+    ExternalAggregator<K, Groups, decltype(concat)> groups(this->runtime(), concat);
     forEachInput([&]<size_t I>() {
       using V = Input<I>;
       auto add = [&](std::span<std::pair<K, V>> block) {
-        groups.upsertBlock(
+        groups.insertBlock(
             block,
             [](V&& v) {
               Groups g;
@@ -78,9 +89,7 @@ class CoGroupNode final : public Node<std::pair<K, std::tuple<std::vector<Vs>...
         std::get<I>(parents_)->compute(p, sink);
       }
     });
-    BlockBuilder<Out> builder(out);
-    for (auto& e : groups.entries()) builder.add(std::move(e.kv));
-    builder.flush();
+    groups.emitTo(out);
   }
 
  private:

@@ -3,7 +3,7 @@
 // shuffle (as Spark does).
 #pragma once
 
-#include "../flat_hash_map.hpp"
+#include "../external_aggregator.hpp"
 #include "../node.hpp"
 
 namespace kiln::detail {
@@ -15,14 +15,13 @@ class CombineLocallyNode final : public OneParentNode<std::pair<K, V>, std::pair
       : OneParentNode<std::pair<K, V>, std::pair<K, C>>(std::move(parent), std::move(name), true),
         agg_(std::move(agg)) {}
   void doCompute(int p, BlockSink<std::pair<K, C>>& out) const override {
-    FlatHashMap<K, C> combined;
+    ExternalAggregator<K, C, decltype(agg_.mergeCombiners)> combined(this->runtime(),
+                                                                     agg_.mergeCombiners);
     auto sink = makeSink<std::pair<K, V>>([&](std::span<std::pair<K, V>> block) {
-      combined.upsertBlock(block, agg_.createCombiner, agg_.mergeValue);
+      combined.insertBlock(block, agg_.createCombiner, agg_.mergeValue);
     });
     this->parent_->compute(p, sink);
-    BlockBuilder<std::pair<K, C>> builder(out);
-    for (auto& e : combined.entries()) builder.add(std::move(e.kv));
-    builder.flush();
+    combined.emitTo(out);
   }
 
  private:

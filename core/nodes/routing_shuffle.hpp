@@ -7,6 +7,7 @@
 #include <functional>
 #include <vector>
 
+#include "../../sched/map_output_writer.hpp"
 #include "../node.hpp"
 #include "../serialization/codec.hpp"
 #include "shuffle_reader.hpp"
@@ -27,15 +28,15 @@ class RoutingShuffleDependency final : public sched::ShuffleDependency {
   const sched::LineageNode& mapSide() const override { return *parent_; }
   const NodePtr<T>& parent() const { return parent_; }
 
-  void runMapTask(int partition, std::vector<ByteBuffer>& buckets) const override {
+  void runMapTask(int partition, sched::MapOutputWriter& out) const override {
     auto targets = route_(partition);
     if (targets.empty()) return;
-    ByteBuffer& first = buckets[size_t(targets[0])];
     auto sink = makeSink<T>([&](std::span<T> block) {
-      for (const T& x : block) encode(first, x);
+      for (int t : targets)
+        for (const T& x : block) encode(out.bucket(t), x);
+      out.spillIfOverLimit();
     });
     parent_->compute(partition, sink);
-    for (size_t i = 1; i < targets.size(); ++i) buckets[size_t(targets[i])] = first;  // copies
   }
 
  private:

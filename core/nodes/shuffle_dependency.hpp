@@ -5,9 +5,10 @@
 
 #include <type_traits>
 
+#include "../../sched/map_output_writer.hpp"
 #include "../../sched/task_context.hpp"
 #include "../aggregator.hpp"
-#include "../flat_hash_map.hpp"
+#include "../combine_table.hpp"
 #include "../hash.hpp"
 #include "../node.hpp"
 #include "../partitioner.hpp"
@@ -39,25 +40,34 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
   const Agg& aggregator() const { return agg_; }
   bool mapSideCombine() const { return mapSideCombine_; }
 
-  void runMapTask(int partition, std::vector<ByteBuffer>& buckets) const override {
+  void runMapTask(int partition, sched::MapOutputWriter& out) const override {
     if constexpr (kAggregates) {
       if (mapSideCombine_) {
-        FlatHashMap<K, C> combined;
+        // The table and the buckets share the task's memory. A table that outgrows its half is
+        // written out partially combined; the reduce side merges the pieces.
+        CombineTable<K, C> combined;
+        auto flush = [&] {
+          auto& entries = combined.entries();
+          writeBuckets(
+              entries.size(), [&](size_t i) -> const std::pair<K, C>& { return entries[i].kv; },
+              [&](size_t i) { return entries[i].hash; }, out);
+          combined.clear();
+          out.spillIfOverLimit();
+        };
         auto sink = makeSink<std::pair<K, V>>([&](std::span<std::pair<K, V>> block) {
           combined.upsertBlock(block, agg_.createCombiner, agg_.mergeValue);
+          if (combined.estimatedBytes() > out.memoryLimit() / 2) flush();
         });
         parent_->compute(partition, sink);
-        auto& entries = combined.entries();
-        writeBuckets(
-            entries.size(), [&](size_t i) -> const std::pair<K, C>& { return entries[i].kv; },
-            [&](size_t i) { return entries[i].hash; }, buckets);
+        flush();
         return;
       }
     }
     auto sink = makeSink<std::pair<K, V>>([&](std::span<std::pair<K, V>> block) {
       writeBuckets(
           block.size(), [&](size_t i) -> const std::pair<K, V>& { return block[i]; },
-          [&](size_t i) { return Hash<K>{}(block[i].first); }, buckets);
+          [&](size_t i) { return Hash<K>{}(block[i].first); }, out);
+      out.spillIfOverLimit();
     });
     parent_->compute(partition, sink);
   }
@@ -66,8 +76,7 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
   // Encodes n records into their partitions' buckets, asking the partitioner a block at a
   // time; a hash partitioner reuses the key hash (stored by the combining table).
   template <class Record, class HashOf>
-  void writeBuckets(size_t n, Record&& record, HashOf&& hashOf,
-                    std::vector<ByteBuffer>& buckets) const {
+  void writeBuckets(size_t n, Record&& record, HashOf&& hashOf, sched::MapOutputWriter& out) const {
     constexpr size_t kChunk = 256;
     const K* keys[kChunk];
     int parts[kChunk];
@@ -84,7 +93,7 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
             throw Error("partitioner " + partitioner_->describe() + " returned partition " +
                         std::to_string(parts[i]) + ", outside [0, " + std::to_string(r) + ")");
       }
-      for (size_t i = 0; i < m; ++i) encode(buckets[size_t(parts[i])], record(base + i));
+      for (size_t i = 0; i < m; ++i) encode(out.bucket(parts[i]), record(base + i));
     }
   }
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "../../sched/task_context.hpp"
+#include "../external_aggregator.hpp"
 #include "shuffle_dependency.hpp"
 #include "shuffle_reader.hpp"
 
@@ -37,21 +38,20 @@ class ShuffledNode final : public Node<std::pair<K, C>> {
     } else {
       // Records arrive as (K, C) after a map-side combine, else as (K, V).
       const Agg& agg = dep_->aggregator();
-      FlatHashMap<K, C> merged;
+      ExternalAggregator<K, C, decltype(agg.mergeCombiners)> merged(this->runtime(),
+                                                                    agg.mergeCombiners);
       if (dep_->mapSideCombine())
         readShuffleBlocks<std::pair<K, C>>(
             this->runtime(), shuffle, p, [&](std::span<std::pair<K, C>> b) {
-              merged.upsertBlock(
+              merged.insertBlock(
                   b, [](C&& c) { return std::move(c); }, agg.mergeCombiners);
             });
       else
         readShuffleBlocks<std::pair<K, V>>(
             this->runtime(), shuffle, p, [&](std::span<std::pair<K, V>> b) {
-              merged.upsertBlock(b, agg.createCombiner, agg.mergeValue);
+              merged.insertBlock(b, agg.createCombiner, agg.mergeValue);
             });
-      BlockBuilder<std::pair<K, C>> builder(out);
-      for (auto& e : merged.entries()) builder.add(std::move(e.kv));
-      builder.flush();
+      merged.emitTo(out);
     }
   }
 

@@ -1,9 +1,11 @@
-// Sorts each partition of a pair RDD by key (stable: equal keys keep their order).
+// Sorts each partition of a pair RDD by key (stable: equal keys keep their order), spilling
+// sorted runs past the task's memory share.
 #pragma once
 
 #include <algorithm>
 #include <vector>
 
+#include "../external_sorter.hpp"
 #include "../node.hpp"
 
 namespace kiln::detail {
@@ -21,19 +23,10 @@ class SortWithinPartitionsNode final : public OneParentNode<std::pair<K, V>, std
     return Node<KV>::identityParameters() + (ascending_ ? "|asc" : "|desc");
   }
   void doCompute(int p, BlockSink<KV>& out) const override {
-    std::vector<KV> records;
-    auto sink = makeSink<KV>([&](std::span<KV> block) {
-      for (KV& kv : block) records.push_back(std::move(kv));
-    });
+    ExternalSorter<K, V, Less> sorter(this->runtime(), ascending_, less_);
+    auto sink = makeSink<KV>([&](std::span<KV> block) { sorter.insertBlock(block); });
     this->parent_->compute(p, sink);
-    if (ascending_)
-      std::stable_sort(records.begin(), records.end(),
-                       [&](const KV& a, const KV& b) { return less_(a.first, b.first); });
-    else
-      std::stable_sort(records.begin(), records.end(),
-                       [&](const KV& a, const KV& b) { return less_(b.first, a.first); });
-    for (size_t i = 0; i < records.size(); i += kBlockRecords)
-      out.push(std::span<KV>(records.data() + i, std::min(kBlockRecords, records.size() - i)));
+    sorter.emitTo(out);
   }
 
  private:

@@ -1,0 +1,58 @@
+// A FlatHashMap that knows about how much memory it holds, so that combining can spill before it
+// outgrows its task's share of the executor's budget. The table's own arrays are counted
+// exactly; what keys and combiners own on the heap is estimated as records arrive and corrected
+// by sampling now and then (a growing combiner such as groupByKey's vector is seen).
+#pragma once
+
+#include <span>
+#include <type_traits>
+
+#include "flat_hash_map.hpp"
+#include "memory_estimate.hpp"
+
+namespace kiln::detail {
+
+template <class K, class C>
+class CombineTable {
+  // Combiners that own no heap memory never grow after they are made.
+  static constexpr bool kFlatCombiner = std::is_trivially_copyable_v<C>;
+
+ public:
+  template <class X, class Create, class Merge>
+  void upsertBlock(std::span<std::pair<K, X>> block, Create&& create, Merge&& merge) {
+    const size_t before = map_.size();
+    if constexpr (!kFlatCombiner) {
+      // Merged values may be kept whole (a group): count them before they are moved in.
+      for (const auto& kv : block) heap_ += sizeof(X) + heapBytes(kv.second);
+      if (++blocks_ % kResampleBlocks == 0) resample();
+    }
+    map_.upsertBlock(block, create, merge);
+    auto& entries = map_.entries();
+    for (size_t i = before; i < entries.size(); ++i) heap_ += heapBytes(entries[i].kv.first);
+  }
+  size_t estimatedBytes() const { return map_.tableBytes() + heap_; }
+  size_t size() const { return map_.size(); }
+  auto& entries() { return map_.entries(); }
+  void clear() {
+    map_.clear();
+    heap_ = 0;
+  }
+
+ private:
+  static constexpr size_t kResampleBlocks = 64;
+  static constexpr size_t kSamples = 16;
+  void resample() {
+    auto& entries = map_.entries();
+    if (entries.size() < kSamples) return;
+    size_t sampled = 0;
+    for (size_t i = 0; i < kSamples; ++i)
+      sampled += heapBytes(entries[i * entries.size() / kSamples].kv);
+    heap_ = sampled * entries.size() / kSamples;
+  }
+
+  FlatHashMap<K, C> map_;
+  size_t heap_ = 0;
+  size_t blocks_ = 0;
+};
+
+}  // namespace kiln::detail

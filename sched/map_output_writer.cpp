@@ -1,0 +1,62 @@
+#include "map_output_writer.hpp"
+
+#include <string>
+
+#include "shuffle_store.hpp"
+
+namespace kiln::sched {
+
+MapOutputWriter::MapOutputWriter(ShuffleStore& store, int shuffle, int mapPartition,
+                                 int numReducePartitions, uint64_t memoryLimit)
+    : store_(store),
+      shuffle_(shuffle),
+      mapPartition_(mapPartition),
+      memoryLimit_(memoryLimit),
+      buckets_(size_t(numReducePartitions)) {}
+
+void MapOutputWriter::spillIfOverLimit() {
+  uint64_t held = 0;
+  for (const auto& b : buckets_) held += b.size();
+  if (held > memoryLimit_) spillAll();
+}
+
+void MapOutputWriter::spillAll() {
+  if (!file_)
+    file_ = std::make_shared<io::ScratchFile>(store_.scratch().newFilePath(
+        "shuffle" + std::to_string(shuffle_) + "-map" + std::to_string(mapPartition_), ".bin"));
+  if (spilled_.empty()) spilled_.resize(buckets_.size());
+  uint64_t written = 0;
+  for (size_t r = 0; r < buckets_.size(); ++r) {
+    ByteBuffer& b = buckets_[r];
+    if (b.empty()) continue;
+    ShuffleExtent e;
+    e.file = file_.get();
+    e.offset = file_->append(b.data(), b.size());
+    e.length = b.size();
+    spilled_[r].push_back(e);
+    written += b.size();
+    b.clear();  // the capacity stays: it is this task's working memory
+  }
+  store_.noteBytesWrittenToDisk(written);
+}
+
+void MapOutputWriter::commit() {
+  uint64_t held = 0;
+  for (const auto& b : buckets_) held += b.size();
+  MapOutput out;
+  if (held > 0 && !store_.tryReserve(held)) {
+    spillAll();  // the store's memory is full: this output lives on disk
+    held = 0;
+  }
+  if (held > 0) {
+    // Shrink each bucket to its size: the store counts bytes, not capacities.
+    for (auto& b : buckets_) b.shrinkToFit();
+  }
+  out.buckets = std::move(buckets_);
+  out.spilled = std::move(spilled_);
+  out.file = std::move(file_);
+  out.memoryBytes = held;
+  store_.putMapOutput(shuffle_, mapPartition_, std::move(out));
+}
+
+}  // namespace kiln::sched
