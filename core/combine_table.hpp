@@ -31,6 +31,10 @@ class CombineTable {
     for (size_t i = before; i < entries.size(); ++i) heap_ += heapBytes(entries[i].kv.first);
   }
   size_t estimatedBytes() const { return map_.tableBytes() + heap_; }
+  // Whether inserting n more records might take the table past `limit` while it grows.
+  bool growthMayExceed(size_t n, size_t limit) const {
+    return map_.size() > 0 && map_.mayGrow(n) && 3 * map_.tableBytes() + heap_ > limit;
+  }
   size_t size() const { return map_.size(); }
   auto& entries() { return map_.entries(); }
   void clear() {

@@ -14,6 +14,7 @@
 
 #include "../sched/runtime.hpp"
 #include "../sched/task_context.hpp"
+#include "../util/release_memory.hpp"
 #include "block_sink.hpp"
 #include "combine_table.hpp"
 #include "spill_runs.hpp"
@@ -32,6 +33,7 @@ class ExternalAggregator {
 
   template <class X, class Create, class Merge>
   void insertBlock(std::span<std::pair<K, X>> block, Create&& create, Merge&& merge) {
+    if (table_.growthMayExceed(block.size(), limit_)) spill();
     table_.upsertBlock(block, create, merge);
     if (table_.estimatedBytes() > limit_) spill();
   }
@@ -69,6 +71,7 @@ class ExternalAggregator {
       for (const auto& e : table_.entries()) emit(e.kv);
     });
     table_.clear();
+    releaseFreedMemory();
   }
   void advance(Cursor& c) {
     auto& entries = table_.entries();

@@ -12,6 +12,7 @@
 
 #include "../sched/runtime.hpp"
 #include "../sched/task_context.hpp"
+#include "../util/release_memory.hpp"
 #include "block_sink.hpp"
 #include "memory_estimate.hpp"
 #include "spill_runs.hpp"
@@ -30,6 +31,15 @@ class ExternalSorter {
         runs_(rt.scratch(), "sort") {}
 
   void insertBlock(std::span<KV> block) {
+    if (records_.size() + block.size() > records_.capacity()) {
+      // Growing briefly holds the old and the new array: spill first if that is too much.
+      size_t grown = std::max(2 * records_.capacity(), records_.size() + block.size());
+      if (!records_.empty() && (records_.capacity() + grown) * sizeof(KV) + heap_ > limit_) {
+        spill();
+        grown = block.size() * 2;
+      }
+      records_.reserve(grown);
+    }
     for (KV& kv : block) {
       heap_ += heapBytes(kv);
       records_.push_back(std::move(kv));
@@ -63,6 +73,7 @@ class ExternalSorter {
     });
     std::vector<KV>().swap(records_);
     heap_ = 0;
+    releaseFreedMemory();
   }
 
   struct Cursor {

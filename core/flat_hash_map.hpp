@@ -74,6 +74,9 @@ class FlatHashMap {
   size_t tableBytes() const {
     return entries_.capacity() * sizeof(Entry) + index_.capacity() * sizeof(uint32_t);
   }
+  // Whether adding n more keys may grow the table (which then briefly holds old and new arrays,
+  // about three times tableBytes()).
+  bool mayGrow(size_t n) const { return (entries_.size() + n) * 2 > index_.size(); }
   // Empties the map and gives its memory back.
   void clear() {
     std::vector<Entry>().swap(entries_);
@@ -88,6 +91,7 @@ class FlatHashMap {
   void grow() {
     size_t cap = index_.empty() ? 16 : index_.size() * 2;
     index_.assign(cap, kEmpty);
+    entries_.reserve(cap / 2);  // the entries grow here only, in step with the index
     shift_ = 64 - __builtin_ctzll(cap);
     size_t mask = cap - 1;
     for (size_t pos = 0; pos < entries_.size(); ++pos) {

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "../util/release_memory.hpp"
 #include "shuffle_store.hpp"
 
 namespace kiln::sched {
@@ -14,8 +15,8 @@ MapOutputWriter::MapOutputWriter(ShuffleStore& store, int shuffle, int mapPartit
       memoryLimit_(memoryLimit),
       buckets_(size_t(numReducePartitions)) {}
 
-void MapOutputWriter::spillIfOverLimit() {
-  uint64_t held = 0;
+void MapOutputWriter::spillIfOverLimit(uint64_t otherBytes) {
+  uint64_t held = otherBytes;
   for (const auto& b : buckets_) held += b.size();
   if (held > memoryLimit_) spillAll();
 }
@@ -44,19 +45,19 @@ void MapOutputWriter::commit() {
   uint64_t held = 0;
   for (const auto& b : buckets_) held += b.size();
   MapOutput out;
+  const bool spilled = file_ != nullptr;
   if (held > 0 && !store_.tryReserve(held)) {
     spillAll();  // the store's memory is full: this output lives on disk
     held = 0;
   }
-  if (held > 0) {
-    // Shrink each bucket to its size: the store counts bytes, not capacities.
-    for (auto& b : buckets_) b.shrinkToFit();
-  }
+  // The store counts bytes, not capacities: spilled buckets give all their memory back.
+  for (auto& b : buckets_) b.shrinkToFit();
   out.buckets = std::move(buckets_);
   out.spilled = std::move(spilled_);
   out.file = std::move(file_);
   out.memoryBytes = held;
   store_.putMapOutput(shuffle_, mapPartition_, std::move(out));
+  if (spilled) releaseFreedMemory();
 }
 
 }  // namespace kiln::sched

@@ -22,9 +22,9 @@ class MapOutputWriter {
   int numReducePartitions() const { return int(buckets_.size()); }
   ByteBuffer& bucket(int reducePartition) { return buckets_[size_t(reducePartition)]; }
   uint64_t memoryLimit() const { return memoryLimit_; }
-  // Moves every bucket to the task's scratch file when together they exceed the limit. Call it
-  // between records, never inside one.
-  void spillIfOverLimit();
+  // Moves every bucket to the task's scratch file when together with `otherBytes` (the task's
+  // other working memory) they exceed the limit. Call it between records, never inside one.
+  void spillIfOverLimit(uint64_t otherBytes = 0);
   // Hands the output to the store (which keeps the buckets in memory or writes them out).
   void commit();
 

@@ -43,8 +43,8 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
   void runMapTask(int partition, sched::MapOutputWriter& out) const override {
     if constexpr (kAggregates) {
       if (mapSideCombine_) {
-        // The table and the buckets share the task's memory. A table that outgrows its half is
-        // written out partially combined; the reduce side merges the pieces.
+        // The table and the buckets share the task's memory, half each. A table that outgrows
+        // its half is written out partially combined; the reduce side merges the pieces.
         CombineTable<K, C> combined;
         auto flush = [&] {
           auto& entries = combined.entries();
@@ -52,9 +52,10 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
               entries.size(), [&](size_t i) -> const std::pair<K, C>& { return entries[i].kv; },
               [&](size_t i) { return entries[i].hash; }, out);
           combined.clear();
-          out.spillIfOverLimit();
+          out.spillIfOverLimit(out.memoryLimit() / 2);
         };
         auto sink = makeSink<std::pair<K, V>>([&](std::span<std::pair<K, V>> block) {
+          if (combined.growthMayExceed(block.size(), out.memoryLimit() / 2)) flush();
           combined.upsertBlock(block, agg_.createCombiner, agg_.mergeValue);
           if (combined.estimatedBytes() > out.memoryLimit() / 2) flush();
         });
