@@ -21,7 +21,7 @@ struct SegmentHeader {
 
 // Bytes per executor pair per round: enough to keep MPI efficient, small next to the budget.
 uint64_t roundPairBytes(uint64_t maxRoundBytes, uint64_t memoryLimit, int numExec) {
-  uint64_t staging = std::clamp<uint64_t>(memoryLimit / 8, uint64_t(4) << 20, uint64_t(256) << 20);
+  uint64_t staging = std::clamp<uint64_t>(memoryLimit / 8, uint64_t(4) << 20, uint64_t(64) << 20);
   return std::max<uint64_t>(1, std::min(maxRoundBytes, staging) / uint64_t(numExec));
 }
 
