@@ -23,8 +23,10 @@ inline constexpr ConfigKey kConfigKeys[] = {
      "(when set; unset, a shuffle keeps its parent's partition count)"},
     {"kiln.task.maxFailures", "4", "attempts of one task before its job fails"},
     {"kiln.executor.memory",
-     "SLURM_MEM_PER_NODE, else half of MemAvailable, shared by the node's task ranks",
-     "memory budget of cached partitions per executor; past it they spill or are dropped"},
+     "half of SLURM_MEM_PER_CPU x cores, else half of SLURM_MEM_PER_NODE, else half of "
+     "MemAvailable; the last two shared by the node's task ranks",
+     "memory budget per executor: cached partitions, shuffle data and task working memory; "
+     "past it they spill to kiln.local.dir"},
     {"kiln.local.dir", "SLURM_TMPDIR, else TMPDIR, else /tmp",
      "where spill files go (node-local scratch)"},
     {"kiln.files.maxPartitionBytes", "32m", "largest byte range of one textFile partition"},

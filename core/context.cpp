@@ -105,39 +105,51 @@ int positive(const Conf& conf, const std::string& key, long fallback) {
   return int(v);
 }
 
-int defaultExecutorCores(const mpi::Session& s) {
-  if (const char* slurm = std::getenv("SLURM_CPUS_PER_TASK")) {
-    int n = std::atoi(slurm);
-    if (n > 0) return n;
-  }
+// A default and where it came from (printed in verbose mode).
+template <class T>
+struct Chosen {
+  T value;
+  std::string source;
+};
+
+uint64_t envNumber(const char* var) {
+  const char* v = std::getenv(var);
+  return v ? std::strtoull(v, nullptr, 10) : 0;
+}
+
+Chosen<int> defaultExecutorCores(const mpi::Session& s) {
+  if (uint64_t n = envNumber("SLURM_CPUS_PER_TASK"); n > 0 && n < (1 << 20))
+    return {int(n), "SLURM_CPUS_PER_TASK"};
   int bound = boundCoreCount(), machine = machineCoreCount();
-  if (bound < machine) return bound;  // mpirun/srun bound this rank: use what it was given
-  return std::max(1, machine / s.taskRanksOnNode());
+  if (bound < machine) return {bound, "the cores this rank is bound to"};
+  return {std::max(1, machine / s.taskRanksOnNode()),
+          "the machine's cores shared by " + std::to_string(s.taskRanksOnNode()) + " task rank(s)"};
 }
 
-// Half of what the machine has free (or the Slurm allocation), shared by the node's task ranks.
-uint64_t defaultExecutorMemory(const mpi::Session& s) {
+// Half of this rank's share of the Slurm allocation, else of what the machine has free.
+Chosen<uint64_t> defaultExecutorMemory(const mpi::Session& s, int cores) {
+  const uint64_t ranks = uint64_t(std::max(1, s.taskRanksOnNode()));
+  if (uint64_t perCpu = envNumber("SLURM_MEM_PER_CPU"); perCpu > 0)
+    return {(perCpu << 20) * uint64_t(cores) / 2, "half of SLURM_MEM_PER_CPU x cores"};
+  if (uint64_t perNode = envNumber("SLURM_MEM_PER_NODE"); perNode > 0)
+    return {(perNode << 20) / 2 / ranks, "half of SLURM_MEM_PER_NODE per task rank"};
   uint64_t total = 0;
-  if (const char* perNode = std::getenv("SLURM_MEM_PER_NODE"))
-    total = std::strtoull(perNode, nullptr, 10) << 20;
-  if (total == 0) {
-    std::ifstream meminfo("/proc/meminfo");
-    std::string key;
-    uint64_t kb = 0;
-    while (meminfo >> key >> kb)
-      if (key == "MemAvailable:")
-        total = kb << 10;
-      else
-        meminfo.ignore(256, '\n');
-  }
-  if (total == 0) total = uint64_t(4) << 30;
-  return total / 2 / uint64_t(std::max(1, s.taskRanksOnNode()));
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  uint64_t kb = 0;
+  while (meminfo >> key >> kb)
+    if (key == "MemAvailable:")
+      total = kb << 10;
+    else
+      meminfo.ignore(256, '\n');
+  if (total == 0) return {(uint64_t(4) << 30) / 2 / ranks, "half of an assumed 4 GiB"};
+  return {total / 2 / ranks, "half of MemAvailable per task rank"};
 }
 
-std::string defaultLocalDir() {
+Chosen<std::string> defaultLocalDir() {
   for (const char* var : {"SLURM_TMPDIR", "TMPDIR"})
-    if (const char* v = std::getenv(var); v && *v) return v;
-  return "/tmp";
+    if (const char* v = std::getenv(var); v && *v) return {v, var};
+  return {"/tmp", "default"};
 }
 
 std::ostream& nullStream() {
@@ -156,16 +168,34 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
   shareDriverConf(*session_, conf_);
 
   sched::RuntimeOptions opt;
-  opt.executorCores = conf_.contains("kiln.executor.cores")
-                          ? positive(conf_, "kiln.executor.cores", 1)
-                          : defaultExecutorCores(*session_);
+  // Configuration first, then the Slurm allocation, then the machine.
+  std::vector<std::string> chosen;
+  auto note = [&](const std::string& what, const std::string& value, const std::string& source) {
+    chosen.push_back(what + " " + value + " (" + source + ")");
+  };
+  if (conf_.contains("kiln.executor.cores")) {
+    opt.executorCores = positive(conf_, "kiln.executor.cores", 1);
+    note("executor cores", std::to_string(opt.executorCores), "kiln.executor.cores");
+  } else {
+    auto cores = defaultExecutorCores(*session_);
+    opt.executorCores = cores.value;
+    note("executor cores", std::to_string(cores.value), cores.source);
+  }
   opt.maxTaskFailures = positive(conf_, "kiln.task.maxFailures", 4);
   opt.maxExchangeRoundBytes = conf_.getBytes("kiln.shuffle.maxExchangeRoundBytes", 1ULL << 30);
   if (opt.maxExchangeRoundBytes < 1 || opt.maxExchangeRoundBytes > 0x7fffffffULL)
     throw Error("configuration kiln.shuffle.maxExchangeRoundBytes: must be between 1 and 2g - 1");
   conf_.getBytes("kiln.files.maxPartitionBytes", 32 << 20);  // validate early
-  opt.executorMemory = conf_.getBytes("kiln.executor.memory", defaultExecutorMemory(*session_));
-  opt.localDir = conf_.get("kiln.local.dir", defaultLocalDir());
+  auto memory = defaultExecutorMemory(*session_, opt.executorCores);
+  opt.executorMemory = conf_.getBytes("kiln.executor.memory", memory.value);
+  note("executor memory", std::to_string(opt.executorMemory >> 20) + " MiB",
+       conf_.contains("kiln.executor.memory") ? "kiln.executor.memory" : memory.source);
+  auto localDir = defaultLocalDir();
+  opt.localDir = conf_.get("kiln.local.dir", localDir.value);
+  note("local dir", opt.localDir,
+       conf_.contains("kiln.local.dir") ? "kiln.local.dir" : localDir.source);
+  for (const char* var : {"SLURM_JOB_ID", "SLURM_NTASKS", "SLURM_ARRAY_TASK_ID"})
+    if (const char* v = std::getenv(var)) note("slurm", v, var);
   if (conf_.contains("kiln.default.parallelism"))
     opt.defaultParallelism = positive(conf_, "kiln.default.parallelism", 1);
   std::ostream* log = session_->rank() == 0 ? &std::cerr : nullptr;
@@ -188,6 +218,7 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
               << "; executors " << runtime_->numExecutors() << ", task threads " << total
               << ", default parallelism " << defaultParallelism_ << "\n";
     for (const auto& [k, v] : conf_.all()) std::cerr << "kiln:   " << k << " = " << v << "\n";
+    for (const auto& c : chosen) std::cerr << "kiln: " << c << "\n";
   }
 }
 

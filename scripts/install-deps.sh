@@ -12,4 +12,5 @@ $sudo apt-get install -y -q --no-install-recommends \
   libhwloc-dev hwloc \
   libboost-serialization-dev \
   libgtest-dev \
-  python3-h5py python3-numpy
+  python3-h5py python3-numpy \
+  slurm-wlm munge

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Kiln on a real Slurm: starts a single-node cluster (slurm/local-cluster.sh), submits real jobs
+# with kiln-submit and checks what they did, then stops the daemons it started.
+#   tests/slurm/slurm_test.sh BUILD_DIR
+# Exits 77 (skipped) when not root or Slurm is not installed.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=$(cd "${1:?usage: slurm_test.sh BUILD_DIR}" && pwd)
+submit=$repo/slurm/kiln-submit
+wordcount=$build/apps/wordcount
+failing=$build/tests/failing_job
+
+if [ "$(id -u)" != 0 ] || ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
+  echo "skipped: needs root and Debian's slurm-wlm and munge"
+  exit 77
+fi
+work=$(mktemp -d /tmp/kiln-slurm-test-XXXXXX)
+cluster=$work/cluster
+cleanup() {
+  "$repo/slurm/local-cluster.sh" stop "$cluster"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+"$repo/slurm/local-cluster.sh" start "$cluster" || exit 1
+. "$cluster/env"
+export SLURM_CONF
+
+failures=0
+check() {  # check NAME CONDITION-COMMAND...
+  local name=$1
+  shift
+  if "$@"; then echo "ok: $name"; else echo "FAIL: $name"; failures=$((failures + 1)); fi
+}
+contains() { grep -q -- "$2" "$1" || { echo "  $1 lacks '$2':"; sed 's/^/  | /' "$1"; return 1; }; }
+same_counts() {  # OUTDIR REFERENCE
+  sort "$1"/part-* >"$work/got.txt"
+  cmp -s "$work/got.txt" "$2" || { echo "  counts differ:"; diff "$work/got.txt" "$2" | head -5; return 1; }
+}
+
+# A corpus and its reference counts (awk).
+for i in $(seq 2000); do echo "alpha beta gamma w$((i % 97)) beta w$((i % 13))"; done >"$work/corpus.txt"
+tr -s ' ' '\n' <"$work/corpus.txt" | awk 'NF {c[$1]++} END {for (w in c) printf "%s\t%d\n", w, c[w]}' |
+  sort >"$work/expected.txt"
+logs=$work/logs
+
+# 1. kiln-submit --wait: word count with 3 ranks through srun.
+"$submit" --wait -n 2 --log-dir "$logs" -J wc "$wordcount" "$work/corpus.txt" "$work/out1" \
+  2>"$work/submit1.err"
+rc=$?
+check "kiln-submit --wait runs word count on 3 ranks through srun" [ $rc = 0 ]
+check "its output equals the reference" same_counts "$work/out1" "$work/expected.txt"
+log1=$(ls "$logs"/kiln-wc-*.out 2>/dev/null | head -1)
+check "the job log is in --log-dir and names 3 ranks" contains "${log1:-/dev/null}" "3 ranks x 1 cores"
+
+# 2. --emit-sbatch: a valid script that runs as it is.
+"$submit" --emit-sbatch -n 2 --log-dir "$logs" -J emitted "$wordcount" "$work/corpus.txt" \
+  "$work/out2" >"$work/job.sh"
+check "--emit-sbatch prints a job script with srun --mpi=pmix" contains "$work/job.sh" "srun --mpi=pmix"
+check "--emit-sbatch submits nothing" [ -z "$(squeue -h -n emitted)" ]
+job=$(sbatch --parsable "$work/job.sh")
+for _ in $(seq 120); do [ -z "$(squeue -h -j "$job")" ] && break; sleep 0.5; done
+check "the emitted script runs under sbatch" contains "$logs/kiln-emitted-$job.out" "exit status 0"
+check "and produces the reference counts" same_counts "$work/out2" "$work/expected.txt"
+
+# 3. Allocation values reach the configuration (verbose mode prints where each came from).
+"$submit" --wait -n 1 -c 2 -m 512M --log-dir "$logs" -J alloc --conf kiln.verbose=true \
+  "$wordcount" "$work/corpus.txt" "$work/out3" 2>/dev/null
+log3=$(ls "$logs"/kiln-alloc-*.out | head -1)
+check "cores come from SLURM_CPUS_PER_TASK" contains "$log3" "executor cores 2 (SLURM_CPUS_PER_TASK)"
+check "memory comes from SLURM_MEM_PER_CPU" contains "$log3" "executor memory 256 MiB (half of SLURM_MEM_PER_CPU x cores)"
+check "the job id is seen" contains "$log3" "(SLURM_JOB_ID)"
+check "--conf overrides the allocation" bash -c "'$submit' --wait -n 1 -m 512M --log-dir '$logs' -J over \
+  --conf kiln.verbose=true --conf kiln.executor.memory=64m '$wordcount' '$work/corpus.txt' '$work/out4' 2>/dev/null &&
+  grep -q 'executor memory 64 MiB (kiln.executor.memory)' '$logs'/kiln-over-*.out"
+
+# 4. A failing program: non-zero exit from --wait, the failure in the log.
+"$submit" --wait -n 2 --log-dir "$logs" -J fails "$failing" 2>/dev/null
+rc=$?
+check "a failing job's exit code is non-zero ($rc)" [ $rc != 0 ]
+check "its log carries the failure" contains "$(ls "$logs"/kiln-fails-*.out | head -1)" "record 3 is poisoned"
+
+# 5. --local runs now with mpirun, no Slurm involved.
+"$submit" --local -n 2 "$wordcount" "$work/corpus.txt" "$work/out5" >/dev/null 2>&1
+check "--local runs the program with mpirun" same_counts "$work/out5" "$work/expected.txt"
+
+# 6. Bad usage is refused before anything is submitted.
+"$submit" --executors zero "$wordcount" >/dev/null 2>"$work/bad.err"
+check "bad option values are refused with exit 2" [ $? = 2 ]
+check "naming the option" contains "$work/bad.err" "--executors zero"
+
+[ $failures = 0 ] && echo "all Slurm checks passed" || echo "$failures Slurm check(s) failed"
+exit $((failures > 0))
