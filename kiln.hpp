@@ -21,9 +21,11 @@
 //   kiln::Conf          core/conf.hpp     configuration keys (docs/CONFIGURATION.md)
 //   kiln::TaskContext   sched/task_context.hpp  partition and attempt of the running task
 //   kiln::split         core/split.hpp    words of a line, for flatMap
+//   kiln::ArrayTask     core/array_task.hpp  this Slurm array task's slice of the inputs
 //   kiln::Error, kiln::JobFailed          util/error.hpp
 #pragma once
 
+#include "core/array_task.hpp"
 #include "core/conf.hpp"
 #include "core/context.hpp"
 #include "core/rdd.hpp"

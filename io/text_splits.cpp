@@ -32,6 +32,19 @@ void addPath(const fs::path& p, std::vector<std::string>& out) {
 }  // namespace
 
 std::vector<std::string> listInputFiles(const std::string& path, const std::string& what) {
+  if (path.find(',') != std::string::npos) {  // several paths, as Spark's textFile takes them
+    std::vector<std::string> all;
+    size_t start = 0;
+    while (start <= path.size()) {
+      size_t comma = std::min(path.find(',', start), path.size());
+      if (comma > start)
+        for (auto& f : listInputFiles(path.substr(start, comma - start), what)) all.push_back(f);
+      start = comma + 1;
+    }
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    return all;
+  }
   std::vector<std::string> files;
   if (path.find_first_of("*?[") != std::string::npos) {
     glob_t g{};

@@ -15,7 +15,7 @@ struct FileSplit {
 
 // The files named by `path`: a file, a directory (its regular files, skipping names that start
 // with '_' or '.', as Hadoop does), or a glob pattern. Sorted by name. Throws kiln::Error naming
-// the path when nothing matches.
+// the path when nothing matches. Several comma-separated paths give the union of their files.
 // `what` names the caller in error messages ("textFile", "hdf5").
 std::vector<std::string> listInputFiles(const std::string& path,
                                         const std::string& what = "textFile");

@@ -84,7 +84,41 @@ check "its log carries the failure" contains "$(ls "$logs"/kiln-fails-*.out | he
 "$submit" --local -n 2 "$wordcount" "$work/corpus.txt" "$work/out5" >/dev/null 2>&1
 check "--local runs the program with mpirun" same_counts "$work/out5" "$work/expected.txt"
 
-# 6. Bad usage is refused before anything is submitted.
+# 6. A job array counts slices of the inputs, a dependent job merges them exactly; a failed
+# array task is rerun alone. The wrapper makes task 1 fail while the marker file exists (as if
+# its node had died).
+arr=$work/array
+mkdir -p "$arr/in"
+for i in $(seq 0 6); do sed -n "$((i * 300 + 1)),$((i * 300 + 300))p" "$work/corpus.txt" >"$arr/in/f$i.txt"; done
+cat >"$arr/wrapper.sh" <<WRAP
+#!/bin/bash
+[ "\$SLURM_ARRAY_TASK_ID" = 1 ] && [ -e "$arr/fail-task-1" ] && { echo "task 1 lost" >&2; exit 3; }
+exec "$build/apps/array_wordcount" "\$@"
+WRAP
+chmod +x "$arr/wrapper.sh"
+touch "$arr/fail-task-1"
+"$submit" --wait --array 0-2 -n 1 --log-dir "$logs" -J arr "$arr/wrapper.sh" count 3 "$arr/in" \
+  "$arr/partials" 2>/dev/null
+rc=$?
+check "a job array with a failed task reports it ($rc)" [ $rc != 0 ]
+check "the other array tasks completed" [ -e "$arr/partials/task-0/_SUCCESS" -a -e "$arr/partials/task-2/_SUCCESS" ]
+check "each task counted its own slice" contains "$(ls "$logs"/kiln-arr-*_2.out | head -1)" "array task 2 (3 of 3): 2 file(s)"
+"$submit" --wait -n 1 --log-dir "$logs" -J merge1 "$build/apps/array_wordcount" merge \
+  "$arr/partials" 3 "$arr/out-early" 2>/dev/null
+check "the merge refuses incomplete partial results" [ $? != 0 ]
+check "naming the missing task" contains "$(ls "$logs"/kiln-merge1-*.out | head -1)" "array task(s) 1 in"
+rm "$arr/fail-task-1"
+"$submit" --wait --array 1 -n 1 --log-dir "$logs" -J arr "$arr/wrapper.sh" count 3 "$arr/in" \
+  "$arr/partials" 2>/dev/null
+check "the failed array task reruns alone" [ $? = 0 -a -e "$arr/partials/task-1/_SUCCESS" ]
+job=$("$submit" -n 2 --log-dir "$logs" -J merge2 "$build/apps/array_wordcount" merge \
+  "$arr/partials" 3 "$arr/out" 2>&1 | sed -n 's/.*submitted job \([0-9]*\).*/\1/p')
+"$submit" --wait --dependency "afterok:$job" -n 1 --log-dir "$logs" -J after "$wordcount" \
+  "$arr/out" "$arr/recount" 2>/dev/null
+check "a dependent job starts after the merge" [ -e "$arr/recount/_SUCCESS" ]
+check "the merged counts equal one word count over all inputs" same_counts "$arr/out" "$work/expected.txt"
+
+# 7. Bad usage is refused before anything is submitted.
 "$submit" --executors zero "$wordcount" >/dev/null 2>"$work/bad.err"
 check "bad option values are refused with exit 2" [ $? = 2 ]
 check "naming the option" contains "$work/bad.err" "--executors zero"
