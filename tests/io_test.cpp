@@ -112,5 +112,24 @@ TEST(TextSplits, ListsDirectoriesAndGlobsSortedSkippingHidden) {
   }
 }
 
+TEST(TextSplits, CommaSeparatedPathsAndArraySlices) {
+  TempDir dir;
+  for (const char* name : {"a.txt", "b.txt", "c.txt", "d.txt", "e.txt"})
+    writeFileOnDriver(dir.path(name), std::string(name) + "\n");
+  // Several paths (as Spark's textFile takes them), duplicates once, sorted.
+  EXPECT_EQ(io::listInputFiles(dir.path("c.txt") + "," + dir.path("a*") + "," + dir.path("c.txt")),
+            (std::vector<std::string>{dir.path("a.txt"), dir.path("c.txt")}));
+  // Array task 1 of 2 owns every second file from the second; the slices cover all, once.
+  auto files = inputFiles(dir.path());
+  ArrayTask first{0, 2, 0}, second{1, 2, 1};
+  EXPECT_EQ(second.slice(files), (std::vector<std::string>{dir.path("b.txt"), dir.path("d.txt")}));
+  EXPECT_EQ(first.slice(files).size() + second.slice(files).size(), files.size());
+  auto sc = makeContext();
+  EXPECT_EQ(sorted(sc->textFile(joinPaths(second.slice(files))).collect()),
+            (std::vector<std::string>{"b.txt", "d.txt"}));
+  // Outside a job array, the one task owns everything.
+  EXPECT_EQ(ArrayTask::fromEnvironment(4).slice(files), files);
+}
+
 }  // namespace
 }  // namespace kiln::test
