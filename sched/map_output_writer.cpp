@@ -45,13 +45,13 @@ void MapOutputWriter::commit() {
   uint64_t held = 0;
   for (const auto& b : buckets_) held += b.size();
   MapOutput out;
-  const bool spilled = file_ != nullptr;
   if (held > 0 && !store_.tryReserve(held)) {
     spillAll();  // the store's memory is full: this output lives on disk
     held = 0;
   }
   // The store counts bytes, not capacities: spilled buckets give all their memory back.
   for (auto& b : buckets_) b.shrinkToFit();
+  const bool spilled = file_ != nullptr;
   out.buckets = std::move(buckets_);
   out.spilled = std::move(spilled_);
   out.file = std::move(file_);
