@@ -110,11 +110,6 @@ uint64_t BlockStore::memoryUsed() const {
   return used_;
 }
 
-std::string BlockStore::spillDirectory() const {
-  std::lock_guard lock(mutex_);
-  return scratch_ ? scratch_->pathIfMade() : std::string();
-}
-
 std::vector<std::pair<int, int>> BlockStore::takeTaskJournal() {
   return std::exchange(tlsJournal, {});
 }

@@ -41,7 +41,6 @@ class BlockStore {
   static std::vector<std::pair<int, int>> takeTaskJournal();
 
   uint64_t memoryUsed() const;
-  std::string spillDirectory() const;
 
  private:
   using Key = std::pair<int, int>;
