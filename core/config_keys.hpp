@@ -15,9 +15,11 @@ struct ConfigKey {
 
 inline constexpr ConfigKey kConfigKeys[] = {
     {"kiln.executor.cores",
-     "SLURM_CPUS_PER_TASK, else the cores the rank is bound to, else the "
-     "node's cores shared among its task-running ranks",
+     "the rank's cores: those it may use (its binding or cpuset), split with the task ranks of "
+     "its node allowed the same cores; at most SLURM_CPUS_PER_TASK",
      "task threads per executor rank"},
+    {"kiln.executor.bindThreads", "true",
+     "bind each task thread to one of the rank's cores (hwloc); false leaves threads unbound"},
     {"kiln.default.parallelism", "local mode: the cores; else max(total executor cores, 2)",
      "partitions of parallelize/range without numSlices, and of shuffles without numPartitions "
      "(when set; unset, a shuffle keeps its parent's partition count)"},

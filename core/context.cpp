@@ -117,13 +117,15 @@ uint64_t envNumber(const char* var) {
   return v ? std::strtoull(v, nullptr, 10) : 0;
 }
 
+// One thread per core of the rank's share of its node (mpi::Session::taskCores).
 Chosen<int> defaultExecutorCores(const mpi::Session& s) {
-  if (uint64_t n = envNumber("SLURM_CPUS_PER_TASK"); n > 0 && n < (1 << 20))
+  const int placed = int(s.taskCores().size());
+  if (uint64_t n = envNumber("SLURM_CPUS_PER_TASK"); n > 0 && n <= uint64_t(placed))
     return {int(n), "SLURM_CPUS_PER_TASK"};
-  int bound = boundCoreCount(), machine = machineCoreCount();
-  if (bound < machine) return {bound, "the cores this rank is bound to"};
-  return {std::max(1, machine / s.taskRanksOnNode()),
-          "the machine's cores shared by " + std::to_string(s.taskRanksOnNode()) + " task rank(s)"};
+  std::string source = "cores " + formatCoreList(s.taskCores()) + " of " +
+                       std::to_string(machineCoreCount()) + " on the node, shared by " +
+                       std::to_string(s.taskRanksOnNode()) + " task rank(s)";
+  return {placed, source};
 }
 
 // Half of this rank's share of the Slurm allocation, else of what the machine has free.
@@ -181,6 +183,12 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
     opt.executorCores = cores.value;
     note("executor cores", std::to_string(cores.value), cores.source);
   }
+  if (conf_.getBool("kiln.executor.bindThreads", true)) {
+    // Past the rank's cores, threads wrap round: the user asked for oversubscription.
+    opt.taskCores = session_->taskCores();
+    opt.taskCores.resize(std::min(opt.taskCores.size(), size_t(opt.executorCores)));
+    note("task threads bound to cores", formatCoreList(opt.taskCores), "hwloc");
+  }
   opt.maxTaskFailures = positive(conf_, "kiln.task.maxFailures", 4);
   opt.maxExchangeRoundBytes = conf_.getBytes("kiln.shuffle.maxExchangeRoundBytes", 1ULL << 30);
   if (opt.maxExchangeRoundBytes < 1 || opt.maxExchangeRoundBytes > 0x7fffffffULL)
@@ -218,7 +226,13 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
               << "; executors " << runtime_->numExecutors() << ", task threads " << total
               << ", default parallelism " << defaultParallelism_ << "\n";
     for (const auto& [k, v] : conf_.all()) std::cerr << "kiln:   " << k << " = " << v << "\n";
-    for (const auto& c : chosen) std::cerr << "kiln: " << c << "\n";
+  }
+  // What each task rank chose for itself (in one write, so ranks' lines do not interleave).
+  if (conf_.getBool("kiln.verbose", false) && (runtime_->localMode() || !isDriver())) {
+    std::string lines;
+    for (const auto& c : chosen)
+      lines += "kiln: rank " + std::to_string(session_->rank()) + ": " + c + "\n";
+    std::cerr << lines << std::flush;
   }
 }
 

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
+#include "../util/core_placement.hpp"
 #include "../util/exit_cleanup.hpp"
+#include "../util/hardware.hpp"
 #include "polling.hpp"
 
 namespace kiln::mpi {
@@ -28,8 +31,36 @@ Session::Session(int* argc, char*** argv) {
   int onNode = 1, lowestRank = rank_;
   MPI_Comm_size(node, &onNode);
   MPI_Allreduce(&rank_, &lowestRank, 1, MPI_INT, MPI_MIN, node);
-  MPI_Comm_free(&node);
   taskRanksOnNode_ = (size_ > 1 && lowestRank == 0) ? std::max(1, onNode - 1) : onNode;
+  placeTaskThreads(node, color == 0);
+  MPI_Comm_free(&node);
+}
+
+void Session::placeTaskThreads(MPI_Comm node, bool runsTasks) {
+  std::vector<int> allowed = allowedCores();
+  MPI_Comm taskRanks;
+  MPI_Comm_split(node, runsTasks ? 0 : MPI_UNDEFINED, rank_, &taskRanks);
+  if (taskRanks == MPI_COMM_NULL) {
+    taskCores_ = allowed;
+    return;
+  }
+  int ranks = 1, self = 0, mine = int(allowed.size());
+  MPI_Comm_size(taskRanks, &ranks);
+  MPI_Comm_rank(taskRanks, &self);
+  const auto n = static_cast<size_t>(ranks);
+  std::vector<int> counts(n), offsets(n);
+  MPI_Allgather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, taskRanks);
+  int total = 0;
+  for (int i = 0; i < ranks; ++i) offsets[size_t(i)] = std::exchange(total, total + counts[size_t(i)]);
+  std::vector<int> all(size_t(std::max(1, total)));
+  MPI_Allgatherv(allowed.data(), mine, MPI_INT, all.data(), counts.data(), offsets.data(), MPI_INT,
+                 taskRanks);
+  MPI_Comm_free(&taskRanks);
+  std::vector<std::vector<int>> perRank(n);
+  for (int i = 0; i < ranks; ++i)
+    perRank[size_t(i)].assign(all.begin() + offsets[size_t(i)],
+                              all.begin() + offsets[size_t(i)] + counts[size_t(i)]);
+  taskCores_ = placeCores(perRank, self);
 }
 
 Session::~Session() {

@@ -3,6 +3,8 @@
 
 #include <mpi.h>
 
+#include <vector>
+
 namespace kiln::mpi {
 
 // Owns MPI for the life of a Kiln context. Only the main thread calls MPI (MPI_THREAD_FUNNELED).
@@ -23,15 +25,21 @@ class Session {
   // How many task-running ranks share this rank's node (for dividing its cores): the ranks on
   // the node, less the driver when it is there and does not run tasks.
   int taskRanksOnNode() const { return taskRanksOnNode_; }
+  // The cores this rank's task threads go on: what it may use, shared out with the other task
+  // ranks of its node that may use the same cores (util/core_placement.hpp). Never empty.
+  const std::vector<int>& taskCores() const { return taskCores_; }
 
   // End every rank now; used when a failure cannot be reported any other way.
   [[noreturn]] static void abortAll(int code);
 
  private:
+  void placeTaskThreads(MPI_Comm node, bool runsTasks);
+
   bool ownsMpi_ = false;
   int rank_ = 0;
   int size_ = 1;
   int taskRanksOnNode_ = 1;
+  std::vector<int> taskCores_;
   MPI_Comm control_ = MPI_COMM_NULL;
   MPI_Comm executors_ = MPI_COMM_NULL;
 };

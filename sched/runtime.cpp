@@ -169,7 +169,8 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
   currentHooks_ = &hooks;
   JobOutcome out;
   if (localMode()) {
-    TaskRunner runner(options_.executorCores, 0, [this](const auto& t) { return runTask(t); });
+    TaskRunner runner(options_.executorCores, 0, options_.taskCores,
+                      [this](const auto& t) { return runTask(t); });
     LocalBackend backend(runner, store_, options_.executorCores);
     out = driveJob(job, rdd, partitions, hooks, backend, [&](const std::function<void()>& body) {
       runner.runWith([&] {
@@ -197,7 +198,7 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
   } else {
     ByteBuffer payload;
     try {
-      TaskRunner runner(options_.executorCores, session_.rank() - 1,
+      TaskRunner runner(options_.executorCores, session_.rank() - 1, options_.taskCores,
                         [this](const auto& t) { return runTask(t); });
       ExecutorChannels ch{session_.control(), session_.executors(), options_.maxExchangeRoundBytes,
                           hooks.onExecutors};

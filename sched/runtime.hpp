@@ -21,6 +21,8 @@ namespace kiln::sched {
 
 struct RuntimeOptions {
   int executorCores = 1;    // task threads on this rank (when it runs tasks)
+  // Cores the task threads are bound to, thread i on taskCores[i % size]; empty: not bound.
+  std::vector<int> taskCores;
   int maxTaskFailures = 4;  // attempts per task before the job fails
   uint64_t maxExchangeRoundBytes = uint64_t(1) << 30;
   int defaultParallelism = 0;            // kiln.default.parallelism when the user set it, else 0

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include "../util/error.hpp"
+#include "../util/hardware.hpp"
 #include "accumulator_state.hpp"
 #include "block_store.hpp"
 #include "task_context.hpp"
@@ -41,13 +42,19 @@ void TaskRunner::runWith(const std::function<void()>& control) {
       }
       taskReady_.notify_all();
     } else {
-      workerLoop();
+      workerLoop(omp_get_thread_num() - 1);
     }
   }
   if (controlError) std::rethrow_exception(controlError);
 }
 
-void TaskRunner::workerLoop() {
+void TaskRunner::workerLoop(int worker) {
+  // Every region: OpenMP may hand out its pool threads differently, and OMP_PROC_BIND would
+  // have bound them by its own rule. A refused binding leaves the thread where it was.
+  if (!cores_.empty())
+    bindThreadToCore(cores_[size_t(worker) % cores_.size()]);
+  else
+    unbindThread();
   while (true) {
     TaskDescriptor task;
     {

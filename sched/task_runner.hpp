@@ -19,8 +19,9 @@ class TaskRunner {
   // Computes a task's serialized result; throws to fail it.
   using RunTask = std::function<ByteBuffer(const TaskDescriptor&)>;
 
-  TaskRunner(int workers, int executorIndex, RunTask run)
-      : workers_(workers), executor_(executorIndex), run_(std::move(run)) {}
+  // Worker i is bound to cores[i % cores.size()] (anywhere in the rank's cores when empty).
+  TaskRunner(int workers, int executorIndex, std::vector<int> cores, RunTask run)
+      : workers_(workers), executor_(executorIndex), cores_(std::move(cores)), run_(std::move(run)) {}
 
   // Runs `control` on the calling thread while `workers` other OpenMP threads execute submitted
   // tasks. Returns when control has returned and the running tasks have finished; tasks still
@@ -34,10 +35,11 @@ class TaskRunner {
   void cancel();
 
  private:
-  void workerLoop();
+  void workerLoop(int worker);
 
   int workers_;
   int executor_;
+  std::vector<int> cores_;
   RunTask run_;
   std::mutex mutex_;
   std::condition_variable taskReady_;

@@ -1,12 +1,26 @@
-// What the hardware offers this process.
+// The cores this process may use, and binding threads to them (hwloc).
 #pragma once
+
+#include <string>
+#include <vector>
 
 namespace kiln {
 
-// Cores this process may run on: its CPU binding as hwloc sees it (so an mpirun/srun binding is
-// respected), or all cores of the machine when the process is not bound.
-int boundCoreCount();
+// Logical indices (hwloc's, 0 .. machineCoreCount()-1) of the cores this process may run on:
+// those with a hardware thread in the calling thread's CPU binding (an mpirun or srun binding,
+// or a cgroup cpuset), every core when the process is not bound. Call it from the main thread
+// before any thread is bound: the binding seen on the first call is the one that counts.
+std::vector<int> allowedCores();
 // Cores of the whole machine.
 int machineCoreCount();
+// Binds the calling thread to the hardware threads of core `core` (a logical index) that the
+// process may use. Returns false when hwloc or the OS refused; the binding then stays as it was.
+bool bindThreadToCore(int core);
+// Lets the calling thread run on every core the process may use (undoes bindThreadToCore).
+void unbindThread();
+// The calling thread's binding, as logical core indices (for tests and diagnostics).
+std::vector<int> threadBoundCores();
+// "0-3,6"
+std::string formatCoreList(const std::vector<int>& cores);
 
 }  // namespace kiln

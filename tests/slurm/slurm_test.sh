@@ -45,13 +45,17 @@ tr -s ' ' '\n' <"$work/corpus.txt" | awk 'NF {c[$1]++} END {for (w in c) printf 
 logs=$work/logs
 
 # 1. kiln-submit --wait: word count with 3 ranks through srun.
-"$submit" --wait -n 2 --log-dir "$logs" -J wc "$wordcount" "$work/corpus.txt" "$work/out1" \
+"$submit" --wait -n 2 --log-dir "$logs" -J wc --conf kiln.verbose=true "$wordcount" "$work/corpus.txt" "$work/out1" \
   2>"$work/submit1.err"
 rc=$?
 check "kiln-submit --wait runs word count on 3 ranks through srun" [ $rc = 0 ]
 check "its output equals the reference" same_counts "$work/out1" "$work/expected.txt"
 log1=$(ls "$logs"/kiln-wc-*.out 2>/dev/null | head -1)
 check "the job log is in --log-dir and names 3 ranks" contains "${log1:-/dev/null}" "3 ranks x 1 cores"
+# Two executors on one node (srun did not bind them) take different cores.
+placed() { sed -n "s/^kiln: rank $2: task threads bound to cores \([0-9,-]*\) .*/\1/p" "$1"; }
+check "the two executors' threads are bound to different cores" bash -c \
+  "[ -n '$(placed "$log1" 1)' ] && [ -n '$(placed "$log1" 2)' ] && [ '$(placed "$log1" 1)' != '$(placed "$log1" 2)' ]"
 
 # 2. --emit-sbatch: a valid script that runs as it is.
 "$submit" --emit-sbatch -n 2 --log-dir "$logs" -J emitted "$wordcount" "$work/corpus.txt" \
