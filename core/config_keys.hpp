@@ -36,6 +36,9 @@ inline constexpr ConfigKey kConfigKeys[] = {
     {"kiln.shuffle.maxExchangeRoundBytes", "1g",
      "largest all-to-all round (at most 2g - 1); bigger exchanges run in rounds"},
     {"kiln.verbose", "false", "print the resolved configuration at start"},
+    {"kiln.checkpoint.dir", "unset (sc.setCheckpointDir sets it)",
+     "where rdd.checkpoint() writes, and where a job stopped by SIGUSR1 saves its shuffles for "
+     "the resumed run (a shared file system on a cluster)"},
 };
 
 // kiln.task.maxFailures -> KILN_TASK_MAXFAILURES

@@ -24,6 +24,10 @@ int gRank = 0;
   if (auto e = std::current_exception()) {
     try {
       std::rethrow_exception(e);
+    } catch (const Stopped& err) {
+      // Every rank has it, at the same action: a clean, resumable end.
+      if (gRank == 0) std::cerr << "kiln: " << err.what() << std::endl;
+      mpi::Session::finishAll(kExitStoppedForResume);
     } catch (const JobFailed& err) {
       if (gRank == 0) std::cerr << "kiln: job failed: " << err.what() << std::endl;
     } catch (const std::exception& err) {
@@ -227,6 +231,7 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
               << ", default parallelism " << defaultParallelism_ << "\n";
     for (const auto& [k, v] : conf_.all()) std::cerr << "kiln:   " << k << " = " << v << "\n";
   }
+  if (conf_.contains("kiln.checkpoint.dir")) setCheckpointDir(conf_.get("kiln.checkpoint.dir", ""));
   // What each task rank chose for itself (in one write, so ranks' lines do not interleave).
   if (conf_.getBool("kiln.verbose", false) && (runtime_->localMode() || !isDriver())) {
     std::string lines;

@@ -11,16 +11,6 @@
 
 namespace kiln {
 
-namespace detail {
-// The running program's binary, as size and modification time: a rebuilt program gets new
-// checkpoint identities.
-inline std::string executableStamp() {
-  struct stat st {};
-  if (::stat("/proc/self/exe", &st) != 0) return "unknown-binary";
-  return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec);
-}
-}  // namespace detail
-
 template <class T>
 void RDD<T>::checkpoint(const std::string& tag) const {
   namespace fs = std::filesystem;
@@ -28,7 +18,7 @@ void RDD<T>::checkpoint(const std::string& tag) const {
   if (rt.checkpointDir().empty()) throw Error("checkpoint: call sc.setCheckpointDir(dir) first");
   if (isCheckpointed()) return;
   const std::string identity =
-      sched::lineageIdentity(*node_, detail::executableStamp() + "|" + tag);
+      sched::lineageIdentity(*node_, sched::executableStamp() + "|" + tag);
   const std::string dir = rt.checkpointDir() + "/rdd-" + identity;
   const int n = getNumPartitions();
   auto node = node_;

@@ -71,6 +71,17 @@ Session::~Session() {
   if (ownsMpi_) MPI_Finalize();
 }
 
+void Session::finishAll(int code) {
+  runCleanups();
+  std::fflush(stdout);
+  std::fflush(stderr);
+  int initialized = 0, finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  if (initialized && !finalized) MPI_Finalize();
+  std::_Exit(code);
+}
+
 void Session::abortAll(int code) {
   runCleanups();  // e.g. spill files: MPI_Abort runs no destructors
   std::fflush(stdout);

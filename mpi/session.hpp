@@ -31,6 +31,9 @@ class Session {
 
   // End every rank now; used when a failure cannot be reported any other way.
   [[noreturn]] static void abortAll(int code);
+  // End this rank with `code` after finalizing MPI: every rank must call it at the same point
+  // (e.g. all received the same stopped job).
+  [[noreturn]] static void finishAll(int code);
 
  private:
   void placeTaskThreads(MPI_Comm node, bool runsTasks);

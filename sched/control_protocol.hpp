@@ -17,6 +17,9 @@ enum class ControlKind : uint8_t {
   JobEndAck = 5,       // executor -> driver: no more outcomes of this job will come from me
   Collective = 6,      // driver -> executor: plan bytes; run the job's collective step
   CollectiveDone = 7,  // executor -> driver: ok flag and error text
+  Restore = 8,         // driver -> executor: shuffle id, reduce partitions, directory
+  RestoreDone = 9,     // executor -> driver: ok flag and error text
+  StopRequested = 10,  // executor -> driver: this executor received the stop signal
 };
 // After every JobEndAck has arrived (outcomes received meanwhile are discarded, so no executor
 // stays blocked sending one), the driver broadcasts the job's result to every rank.

@@ -46,6 +46,9 @@ DagScheduler::Stage& DagScheduler::mapStageFor(const ShuffleDependency& dep, Sta
     slot->shuffle = &dep;
   }
   memo[dep.shuffleId()] = slot.get();
+  if (!shuffleAvailable(dep.shuffleId()) && restore_ && backend_ &&
+      restore_(dep, *backend_))
+    availableShuffles_.insert(dep.shuffleId());
   // An available shuffle needs none of its parents; otherwise they are found afresh, since an
   // earlier job may have freed shuffles they depend on.
   slot->parents =
@@ -81,7 +84,14 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
   outcome.results.resize(partitions.size());
   const int numExec = backend.numExecutors();
 
-  if (partitions.empty()) return JobOutcome{true, "", {}};
+  if (partitions.empty()) return JobOutcome{true, false, "", {}};
+  auto stopped = [&] {
+    outcome.stopped = true;
+    outcome.error = "Job " + std::to_string(job) + " stopped at a safe point: SIGUSR1 received";
+    return outcome;
+  };
+  if (stopCheck_ && stopCheck_()) return stopped();
+  backend_ = &backend;
   StageMemo memo;
   Stage resultStage;
   resultStage.id = nextStageId_++;
@@ -171,6 +181,7 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
     }
 
     auto got = backend.nextOutcome();
+    if (stopCheck_ && stopCheck_()) return stopped();
     if (!got) continue;
     TaskOutcome& o = *got;
     if (o.task.job != job) continue;  // a straggler from an earlier, failed job

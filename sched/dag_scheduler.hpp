@@ -19,6 +19,7 @@ namespace kiln::sched {
 
 struct JobOutcome {
   bool ok = false;
+  bool stopped = false;  // not failed: stopped at a safe point on request (stop_signal.hpp)
   std::string error;
   std::vector<ByteBuffer> results;  // one per requested partition, in request order
 };
@@ -38,6 +39,16 @@ class DagScheduler {
     mapStages_.erase(shuffle);
   }
   bool shuffleAvailable(int shuffle) const { return availableShuffles_.count(shuffle) != 0; }
+  const std::set<int>& availableShuffles() const { return availableShuffles_; }
+  // Read between task outcomes: when it returns true, the job stops (running tasks are
+  // abandoned, exchanged shuffles stay) and its outcome says `stopped`.
+  void setStopCheck(std::function<bool()> check) { stopCheck_ = std::move(check); }
+  // Asked before a missing shuffle's map stage is planned: true when it loaded the shuffle's
+  // data from an earlier run's save, so the stage and its parents need not run.
+  using ShuffleRestorer = std::function<bool(const ShuffleDependency&, ExecutorBackend&)>;
+  void setShuffleRestorer(ShuffleRestorer restore) {
+    restore_ = std::move(restore);
+  }
 
  private:
   // A set of tasks that pipeline narrow dependencies: a shuffle's map side, or the job's result.
@@ -57,6 +68,9 @@ class DagScheduler {
   int maxTaskFailures_;
   std::ostream* log_;
   std::function<void(const TaskOutcome&)> onTaskSuccess_;
+  std::function<bool()> stopCheck_;
+  ShuffleRestorer restore_;
+  ExecutorBackend* backend_ = nullptr;  // while runJob runs
   int nextStageId_ = 0;
   std::set<int> availableShuffles_;
   std::map<int, std::unique_ptr<Stage>> mapStages_;  // by shuffle id

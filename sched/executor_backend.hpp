@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "task.hpp"
@@ -20,6 +21,10 @@ class ExecutorBackend {
   virtual std::optional<TaskOutcome> nextOutcome() = 0;
   // All map tasks of a shuffle are done: move their output to the reduce partitions' owners.
   virtual void exchange(int shuffle, int numReducePartitions) = 0;
+  // Every executor loads its part of a shuffle an earlier run saved in `dir`
+  // (saved_shuffles.hpp). Returns "" or what went wrong; a failed executor keeps nothing.
+  virtual std::string restoreShuffle(int shuffle, int numReducePartitions,
+                                     const std::string& dir) = 0;
 };
 
 }  // namespace kiln::sched

@@ -5,6 +5,8 @@
 #include "../mpi/message_channel.hpp"
 #include "../mpi/polling.hpp"
 #include "control_protocol.hpp"
+#include "saved_shuffles.hpp"
+#include "stop_signal.hpp"
 
 namespace kiln::sched {
 
@@ -20,8 +22,15 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
       encodeOutcome(msg, o);
       toDriver.send(0, msg);
     };
+    bool stopReported = false;
     while (true) {
       bool active = false;
+      if (!stopReported && stopRequested()) {  // signalled here: the driver decides
+        ByteBuffer msg;
+        msg.put(ControlKind::StopRequested);
+        toDriver.send(0, msg);
+        stopReported = true;
+      }
       while (auto o = runner.nextOutcome(std::chrono::microseconds(0))) {
         report(*o);
         active = true;
@@ -46,6 +55,28 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
             int shuffle = r.get<int32_t>();
             int reducePartitions = r.get<int32_t>();
             store.exchange(shuffle, reducePartitions, ch.executors, ch.maxExchangeRoundBytes);
+            break;
+          }
+          case ControlKind::Restore: {
+            int shuffle = r.get<int32_t>();
+            int reducePartitions = r.get<int32_t>();
+            std::string dir(r.getString());
+            int executor = 0, numExecutors = 1;
+            MPI_Comm_rank(ch.executors, &executor);
+            MPI_Comm_size(ch.executors, &numExecutors);
+            ByteBuffer done;
+            done.put(ControlKind::RestoreDone);
+            try {
+              store.load(shuffle, savedShuffleFile(dir, executor), executor, numExecutors,
+                         reducePartitions);
+              done.put(uint8_t(1));
+              done.putString("");
+            } catch (const std::exception& e) {
+              store.drop(shuffle);
+              done.put(uint8_t(0));
+              done.putString(e.what());
+            }
+            toDriver.send(0, done);
             break;
           }
           case ControlKind::Collective: {

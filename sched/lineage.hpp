@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 #include "../util/byte_buffer.hpp"
@@ -23,6 +24,9 @@ class ShuffleDependency {
   // Computes map partition `partition` and serializes its records into the writer's bucket of
   // each record's reduce partition (calling out.spillIfOverLimit() between blocks).
   virtual void runMapTask(int partition, MapOutputWriter& out) const = 0;
+  // What, besides the map side's lineage and the reduce partition count, decides the bytes this
+  // shuffle writes (its type, partitioner, combining): part of a saved shuffle's identity.
+  virtual std::string identityParameters() const { return typeid(*this).name(); }
 
  private:
   int shuffleId_;

@@ -1,5 +1,7 @@
 #include "lineage_identity.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <unordered_map>
@@ -38,6 +40,19 @@ std::string identityOf(const LineageNode& n, std::unordered_map<int, std::string
 }  // namespace
 
 std::string hashHex(const void* data, size_t size) { return hex(fnv1a(data, size)); }
+
+std::string shuffleIdentity(const ShuffleDependency& shuffle, const std::string& salt) {
+  std::string text = lineageIdentity(shuffle.mapSide(), salt) + "|shuffle(" +
+                     std::to_string(shuffle.numReducePartitions()) + ")|" +
+                     shuffle.identityParameters();
+  return hex(fnv1a(text.data(), text.size()));
+}
+
+std::string executableStamp() {
+  struct stat st {};
+  if (::stat("/proc/self/exe", &st) != 0) return "unknown-binary";
+  return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec);
+}
 
 std::string lineageIdentity(const LineageNode& rdd, const std::string& salt) {
   std::unordered_map<int, std::string> memo;

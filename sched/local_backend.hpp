@@ -2,6 +2,7 @@
 #pragma once
 
 #include "executor_backend.hpp"
+#include "saved_shuffles.hpp"
 #include "shuffle_store.hpp"
 #include "task_runner.hpp"
 
@@ -19,6 +20,16 @@ class LocalBackend final : public ExecutorBackend {
   }
   void exchange(int shuffle, int numReducePartitions) override {
     store_.exchangeLocally(shuffle, numReducePartitions);
+  }
+  std::string restoreShuffle(int shuffle, int numReducePartitions,
+                             const std::string& dir) override {
+    try {
+      store_.load(shuffle, savedShuffleFile(dir, 0), 0, 1, numReducePartitions);
+      return "";
+    } catch (const std::exception& e) {
+      store_.drop(shuffle);
+      return e.what();
+    }
   }
 
  private:

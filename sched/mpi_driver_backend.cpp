@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "control_protocol.hpp"
+#include "stop_signal.hpp"
 
 namespace kiln::sched {
 
@@ -37,7 +38,12 @@ std::optional<TaskOutcome> MpiDriverBackend::nextOutcome() {
     if (auto m = fromExecutors_.tryReceive()) {
       backoff_.reset();
       ByteReader r(m->bytes.span());
-      if (r.get<ControlKind>() != ControlKind::Outcome) throw Error("internal: unexpected message");
+      auto kind = r.get<ControlKind>();
+      if (kind == ControlKind::StopRequested) {
+        requestStop();  // the scheduler reads it after this call
+        return std::nullopt;
+      }
+      if (kind != ControlKind::Outcome) throw Error("internal: unexpected message");
       return decodeOutcome(r);
     }
     auto d = backoff_.nextDelay();
@@ -64,7 +70,9 @@ void MpiDriverBackend::sendToAllAndAwait(const ByteBuffer& msg, ControlKind repl
     if (auto m = fromExecutors_.tryReceive()) {
       backoff.reset();
       ByteReader r(m->bytes.span());
-      if (r.get<ControlKind>() != reply) continue;  // a straggling outcome: discarded
+      auto kind = r.get<ControlKind>();
+      if (kind == ControlKind::StopRequested) requestStop();
+      if (kind != reply) continue;  // a straggling outcome: discarded
       ++replies;
       onReply(r);
     } else {
@@ -73,17 +81,31 @@ void MpiDriverBackend::sendToAllAndAwait(const ByteBuffer& msg, ControlKind repl
   }
 }
 
-std::string MpiDriverBackend::collective(const ByteBuffer& plan) {
+std::string MpiDriverBackend::restoreShuffle(int shuffle, int numReducePartitions,
+                                             const std::string& dir) {
   ByteBuffer msg;
-  msg.put(ControlKind::Collective);
-  msg.append(plan.data(), plan.size());
+  msg.put(ControlKind::Restore);
+  msg.put(int32_t(shuffle));
+  msg.put(int32_t(numReducePartitions));
+  msg.putString(dir);
+  return awaitErrors(msg, ControlKind::RestoreDone);
+}
+
+std::string MpiDriverBackend::awaitErrors(const ByteBuffer& msg, ControlKind reply) {
   std::string errors;
-  sendToAllAndAwait(msg, ControlKind::CollectiveDone, [&](ByteReader& r) {
+  sendToAllAndAwait(msg, reply, [&](ByteReader& r) {
     bool ok = r.get<uint8_t>() != 0;
     std::string why(r.getString());
     if (!ok && errors.find(why) == std::string::npos) errors += (errors.empty() ? "" : "; ") + why;
   });
   return errors;
+}
+
+std::string MpiDriverBackend::collective(const ByteBuffer& plan) {
+  ByteBuffer msg;
+  msg.put(ControlKind::Collective);
+  msg.append(plan.data(), plan.size());
+  return awaitErrors(msg, ControlKind::CollectiveDone);
 }
 
 void MpiDriverBackend::endJob(bool ok) {

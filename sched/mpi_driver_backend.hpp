@@ -20,6 +20,8 @@ class MpiDriverBackend final : public ExecutorBackend {
   void launch(int executor, const std::vector<TaskDescriptor>& tasks) override;
   std::optional<TaskOutcome> nextOutcome() override;
   void exchange(int shuffle, int numReducePartitions) override;
+  std::string restoreShuffle(int shuffle, int numReducePartitions,
+                             const std::string& dir) override;
   // Runs the job's collective step on every executor; returns their errors (empty: all ok).
   std::string collective(const ByteBuffer& plan);
   // Tells every executor the job is over and waits until each has acknowledged, discarding
@@ -34,6 +36,8 @@ class MpiDriverBackend final : public ExecutorBackend {
   // onReply), discarding anything else meanwhile (late outcomes), and until every send is done.
   void sendToAllAndAwait(const ByteBuffer& msg, ControlKind reply,
                          const std::function<void(ByteReader&)>& onReply);
+  // The same, for replies of an ok flag and an error text: the distinct errors, "; "-joined.
+  std::string awaitErrors(const ByteBuffer& msg, ControlKind reply);
 
   mpi::MessageChannel toExecutors_;
   mpi::MessageChannel fromExecutors_;

@@ -1,9 +1,14 @@
 #include "runtime.hpp"
 
+#include <filesystem>
 #include <iostream>
 #include <numeric>
 
 #include "../mpi/message_channel.hpp"
+#include "../mpi/polling.hpp"
+#include "lineage_identity.hpp"
+#include "saved_shuffles.hpp"
+#include "stop_signal.hpp"
 #include "executor_service.hpp"
 #include "local_backend.hpp"
 #include "map_output_writer.hpp"
@@ -17,6 +22,7 @@ namespace {
 ByteBuffer encodeJobOutcome(const JobOutcome& o) {
   ByteBuffer b;
   b.put(uint8_t(o.ok));
+  b.put(uint8_t(o.stopped));
   b.putString(o.error);
   b.put(uint64_t(o.ok ? o.results.size() : 0));
   if (!o.ok) return b;
@@ -30,6 +36,7 @@ ByteBuffer encodeJobOutcome(const JobOutcome& o) {
 JobOutcome decodeJobOutcome(ByteReader& r) {
   JobOutcome o;
   o.ok = r.get<uint8_t>() != 0;
+  o.stopped = r.get<uint8_t>() != 0;
   o.error = std::string(r.getString());
   o.results.resize(r.get<uint64_t>());
   for (auto& res : o.results) {
@@ -54,6 +61,12 @@ Runtime::Runtime(mpi::Session& session, RuntimeOptions options, std::ostream* lo
         for (auto block : o.cachedBlocks) blockLocations_[block] = o.executor;
         mergeAccumulatorUpdates(o.accumulatorUpdates);
       }) {
+  installStopSignalHandler();
+  executableStamp_ = executableStamp();
+  scheduler_.setStopCheck([] { return stopRequested(); });
+  scheduler_.setShuffleRestorer([this](const ShuffleDependency& dep, ExecutorBackend& backend) {
+    return restoreSavedShuffle(dep, backend);
+  });
   scratch_.setParent(options.localDir);
   blocks_.configure(options.executorMemory, scratch_);
   store_.configure(options.executorMemory / 2, scratch_);
@@ -168,6 +181,7 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
   currentResultTask_ = std::move(resultTask);
   currentHooks_ = &hooks;
   JobOutcome out;
+  std::vector<ShuffleSave> saves;  // when the job stopped
   if (localMode()) {
     TaskRunner runner(options_.executorCores, 0, options_.taskCores,
                       [this](const auto& t) { return runTask(t); });
@@ -179,6 +193,7 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
       });
     });
     store_.dropMapOutputs();
+    if (out.stopped) saves = planShuffleSaves();
   } else if (isDriver()) {
     ByteBuffer payload;
     try {
@@ -188,9 +203,17 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
                      [](const std::function<void()>& body) { body(); });
       activeBackend_ = nullptr;
       backend.endJob(out.ok);
+      if (out.stopped) saves = planShuffleSaves();
       payload = encodeJobOutcome(out);
       ByteBuffer accs = saveAccumulators();
       payload.append(accs.data(), accs.size());
+      payload.putVarint(saves.size());
+      for (const auto& s : saves) {
+        payload.put(int32_t(s.shuffle));
+        payload.put(int32_t(s.reducePartitions));
+        payload.putString(s.identity);
+        payload.putString(s.dir);
+      }
       mpi::broadcastBytes(session_.control(), 0, payload);
     } catch (const std::exception& e) {
       fatal(0, e);
@@ -207,14 +230,113 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
       ByteReader in(payload.span());
       out = decodeJobOutcome(in);
       loadAccumulators(in);
+      saves.resize(in.getVarint());
+      for (auto& s : saves) {
+        s.shuffle = in.get<int32_t>();
+        s.reducePartitions = in.get<int32_t>();
+        s.identity = std::string(in.getString());
+        s.dir = std::string(in.getString());
+      }
     } catch (const std::exception& e) {
       fatal(session_.rank(), e);
     }
   }
+  if (out.stopped) finishStop(saves, out.error);
   currentResultTask_ = nullptr;
   currentHooks_ = nullptr;
   if (!out.ok) throw JobFailed(out.error);
   return std::move(out.results);
+}
+
+bool Runtime::restoreSavedShuffle(const ShuffleDependency& dep, ExecutorBackend& backend) {
+  if (checkpointDir_.empty()) return false;  // nothing was saved: costs nothing
+  const std::string identity = shuffleIdentity(dep, executableStamp_);
+  const std::string dir = savedShuffleDir(checkpointDir_, identity);
+  auto manifest = readSavedShuffleManifest(dir);
+  if (!manifest || manifest->identity != identity ||
+      manifest->reducePartitions != dep.numReducePartitions())
+    return false;
+  auto warn = [&](const std::string& why) {
+    if (log_)
+      *log_ << "kiln: WARN saved shuffle " << dir << " not used (" << why << "): recomputing\n"
+            << std::flush;
+    return false;
+  };
+  if (manifest->executors != backend.numExecutors())
+    return warn("saved by " + std::to_string(manifest->executors) + " executors, this run has " +
+                std::to_string(backend.numExecutors()));
+  if (std::string errors = backend.restoreShuffle(dep.shuffleId(), dep.numReducePartitions(), dir);
+      !errors.empty())
+    return warn(errors);
+  if (log_)
+    *log_ << "kiln: shuffle " << dep.shuffleId() << " [" << dep.mapSide().name()
+          << "] resumed from " << dir << "\n"
+          << std::flush;
+  restoredShuffles_.insert(dep.shuffleId());
+  return true;
+}
+
+std::vector<Runtime::ShuffleSave> Runtime::planShuffleSaves() {
+  std::vector<ShuffleSave> saves;
+  if (checkpointDir_.empty()) return saves;
+  for (int id : scheduler_.availableShuffles()) {
+    auto it = shuffles_.find(id);
+    if (it == shuffles_.end() || restoredShuffles_.count(id)) continue;
+    ShuffleSave s;
+    s.shuffle = id;
+    s.reducePartitions = it->second->numReducePartitions();
+    s.identity = shuffleIdentity(*it->second, executableStamp_);
+    s.dir = savedShuffleDir(checkpointDir_, s.identity);
+    if (readSavedShuffleManifest(s.dir)) continue;  // saved by an earlier stop
+    std::error_code ec;
+    std::filesystem::create_directories(s.dir, ec);
+    if (ec) {
+      if (log_) *log_ << "kiln: WARN cannot create " << s.dir << ": " << ec.message() << "\n";
+      continue;
+    }
+    saves.push_back(std::move(s));
+  }
+  return saves;
+}
+
+void Runtime::finishStop(const std::vector<ShuffleSave>& saves, const std::string& why) {
+  bool runsTasks = localMode() || !isDriver();
+  int ok = 1;
+  if (runsTasks) {
+    const int executor = localMode() ? 0 : session_.rank() - 1;
+    for (const auto& s : saves) {
+      try {
+        store_.save(s.shuffle, savedShuffleFile(s.dir, executor));
+      } catch (const std::exception& e) {
+        std::cerr << "kiln: rank " << session_.rank() << ": cannot save shuffle " << s.shuffle
+                  << ": " << e.what() << std::endl;
+        ok = 0;
+      }
+    }
+  }
+  if (!localMode()) {
+    int all = ok;
+    mpi::waitWithoutSpinning([&](MPI_Request* r) {
+      MPI_Iallreduce(&ok, &all, 1, MPI_INT, MPI_MIN, session_.control(), r);
+    });
+    ok = all;
+  }
+  std::string message = why + "; ";
+  if (checkpointDir_.empty()) {
+    message += "no checkpoint directory (sc.setCheckpointDir or kiln.checkpoint.dir), so "
+               "nothing was saved: a rerun starts over";
+  } else if (!ok) {
+    message += "saving the shuffles failed (see above): a rerun recomputes them";
+  } else {
+    if (isDriver())
+      for (const auto& s : saves)
+        writeSavedShuffleManifest(s.dir, {s.identity, numExecutors(), s.reducePartitions});
+    message += std::to_string(saves.size()) + " shuffle(s) saved in " + checkpointDir_ +
+               ": run the same job again to resume";
+  }
+  currentResultTask_ = nullptr;
+  currentHooks_ = nullptr;
+  throw Stopped(message);
 }
 
 }  // namespace kiln::sched

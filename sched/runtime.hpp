@@ -5,6 +5,7 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -95,6 +96,18 @@ class Runtime {
                                  ResultTask resultTask, const JobHooks& hooks = {});
 
  private:
+  // Stopping at a safe point and resuming (docs/ARCHITECTURE.md, "Time limits").
+  struct ShuffleSave {
+    int shuffle = 0;
+    int reducePartitions = 0;
+    std::string identity;
+    std::string dir;
+  };
+  bool restoreSavedShuffle(const ShuffleDependency& dep, ExecutorBackend& backend);
+  std::vector<ShuffleSave> planShuffleSaves();
+  // Every rank, after a stopped job: each executor saves its part of each shuffle, the driver
+  // writes the manifests when all succeeded; then throws kiln::Stopped.
+  [[noreturn]] void finishStop(const std::vector<ShuffleSave>& saves, const std::string& why);
   ByteBuffer runTask(const TaskDescriptor& task);
   JobOutcome driveJob(int64_t job, const LineageNode& rdd, const std::vector<int>& partitions,
                       const JobHooks& hooks, ExecutorBackend& backend,
@@ -119,6 +132,8 @@ class Runtime {
   const JobHooks* currentHooks_ = nullptr;
   std::vector<std::pair<std::string, std::string>> provenance_;
   std::string checkpointDir_;
+  std::string executableStamp_;   // salt of saved shuffles' identities
+  std::set<int> restoredShuffles_;  // loaded from an earlier run's save: saved already
   class MpiDriverBackend* activeBackend_ = nullptr;
   int64_t nextJob_ = 0;
   int nextRddId_ = 0;

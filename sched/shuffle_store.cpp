@@ -5,6 +5,7 @@
 #include <deque>
 #include <string>
 
+#include "../io/hdf5_blob_file.hpp"
 #include "../mpi/alltoallv_exchange.hpp"
 #include "../util/error.hpp"
 #include "lineage.hpp"
@@ -127,19 +128,7 @@ class ShuffleStore::Receiver {
     if (h.reducePartition < 0 || h.reducePartition >= numReduce_ || h.length == 0 ||
         shuffleOwner(h.reducePartition, in_.numExecutors) != in_.executor)
       throw Error("corrupt shuffle data: bad segment header");
-    s.extent = ShuffleExtent{};
-    s.extent.length = h.length;
-    if (store_.tryReserve(h.length)) {
-      in_.memoryBytes += h.length;
-      s.extent.memory = in_.received.emplace_back(size_t(h.length)).data();
-    } else {
-      if (!in_.receivedFile)
-        in_.receivedFile = std::make_shared<io::ScratchFile>(store_.scratch().newFilePath(
-            "shuffle" + std::to_string(shuffle_) + "-received", ".bin"));
-      s.extent.file = in_.receivedFile.get();
-      s.extent.offset = in_.receivedFile->reserve(h.length);
-      store_.noteBytesWrittenToDisk(h.length);
-    }
+    s.extent = store_.placeReceived(in_, shuffle_, h.length);
     in_.byReducePartition[h.reducePartition].push_back({h.mapPartition, {s.extent}});
     s.left = h.length;
   }
@@ -150,6 +139,23 @@ class ShuffleStore::Receiver {
   int numReduce_;
   std::vector<Source> sources_;
 };
+
+ShuffleExtent ShuffleStore::placeReceived(Input& in, int shuffle, uint64_t length) {
+  ShuffleExtent e;
+  e.length = length;
+  if (tryReserve(length)) {
+    in.memoryBytes += length;
+    e.memory = in.received.emplace_back(size_t(length)).data();
+    return e;
+  }
+  if (!in.receivedFile)
+    in.receivedFile = std::make_shared<io::ScratchFile>(
+        scratch().newFilePath("shuffle" + std::to_string(shuffle) + "-received", ".bin"));
+  e.file = in.receivedFile.get();
+  e.offset = in.receivedFile->reserve(length);
+  noteBytesWrittenToDisk(length);
+  return e;
+}
 
 std::vector<ShuffleExtent> MapOutput::extentsOf(int r) const {
   std::vector<ShuffleExtent> out;
@@ -215,8 +221,7 @@ void ShuffleStore::exchangeLocally(int shuffle, int numReducePartitions) {
       if (auto extents = out.extentsOf(r); !extents.empty())
         in.byReducePartition[r].push_back({mapPart, std::move(extents)});
   }
-  std::lock_guard lock(mutex_);
-  inputs_[shuffle] = std::move(in);
+  keepInput(shuffle, std::move(in));
 }
 
 void ShuffleStore::exchange(int shuffle, int numReducePartitions, MPI_Comm executors,
@@ -258,8 +263,7 @@ void ShuffleStore::exchange(int shuffle, int numReducePartitions, MPI_Comm execu
   outputs.clear();  // sent: their memory and files go
   release(outputMemory);
   sortByMapPartition(in.byReducePartition);
-  std::lock_guard lock(mutex_);
-  inputs_[shuffle] = std::move(in);
+  keepInput(shuffle, std::move(in));
 }
 
 std::vector<ShuffleSegment> ShuffleStore::segments(int shuffle, int reducePartition) const {
@@ -294,6 +298,102 @@ void ShuffleStore::drop(int shuffle) {
     memoryUsed_ -= std::min(it->second.memoryBytes, memoryUsed_);
     inputs_.erase(it);
   }
+}
+
+void ShuffleStore::keepInput(int shuffle, Input in) {
+  std::lock_guard lock(mutex_);
+  if (auto it = inputs_.find(shuffle); it != inputs_.end())  // e.g. a restore that failed
+    memoryUsed_ -= std::min(it->second.memoryBytes, memoryUsed_);
+  inputs_[shuffle] = std::move(in);
+}
+
+bool ShuffleStore::holds(int shuffle) const {
+  std::lock_guard lock(mutex_);
+  return inputs_.count(shuffle) != 0;
+}
+
+// Saved shuffle files: the index has one row per segment.
+enum SavedColumn { kReduce, kMap, kOffset, kLength, kSavedColumns };
+
+void ShuffleStore::save(int shuffle, const std::string& path) const {
+  std::vector<std::pair<int, std::vector<ShuffleSegment>>> parts;
+  int executor = 0, numExecutors = 1;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = inputs_.find(shuffle);
+    if (it == inputs_.end())
+      throw Error("internal: shuffle " + std::to_string(shuffle) + " has no data to save");
+    executor = it->second.executor;
+    numExecutors = it->second.numExecutors;
+    parts.assign(it->second.byReducePartition.begin(), it->second.byReducePartition.end());
+  }
+  std::sort(parts.begin(), parts.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  io::Hdf5BlobWriter out(path);
+  std::vector<uint64_t> index;
+  std::vector<std::byte> staging(size_t(1) << 20);
+  for (const auto& [r, segments] : parts) {
+    for (const ShuffleSegment& seg : segments) {
+      index.insert(index.end(), {uint64_t(r), uint64_t(seg.mapPartition), out.size(), seg.bytes()});
+      for (const ShuffleExtent& e : seg.extents) {
+        if (e.memory) {
+          out.append(e.memory, size_t(e.length));
+          continue;
+        }
+        for (uint64_t done = 0; done < e.length;) {
+          size_t n = size_t(std::min<uint64_t>(staging.size(), e.length - done));
+          e.file->readAt(e.offset + done, staging.data(), n);
+          out.append(staging.data(), n);
+          done += n;
+        }
+      }
+    }
+  }
+  out.setIndex(index, kSavedColumns);
+  out.setAttribute("kiln_executor", std::to_string(executor));
+  out.setAttribute("kiln_executors", std::to_string(numExecutors));
+  out.close();
+}
+
+void ShuffleStore::load(int shuffle, const std::string& path, int executor, int numExecutors,
+                        int numReducePartitions) {
+  io::Hdf5BlobReader file(path);
+  if (file.attribute("kiln_executor") != std::to_string(executor) ||
+      file.attribute("kiln_executors") != std::to_string(numExecutors))
+    throw Error("saved shuffle " + path + ": written by executor " +
+                file.attribute("kiln_executor") + " of " + file.attribute("kiln_executors") +
+                ", not " + std::to_string(executor) + " of " + std::to_string(numExecutors));
+  std::vector<uint64_t> index = file.index(kSavedColumns);
+  Input in;
+  in.executor = executor;
+  in.numExecutors = numExecutors;
+  std::vector<std::byte> staging(size_t(1) << 20);
+  try {
+    for (size_t i = 0; i < index.size(); i += kSavedColumns) {
+      const uint64_t r = index[i + kReduce], length = index[i + kLength];
+      if (r >= uint64_t(numReducePartitions) || shuffleOwner(int(r), numExecutors) != executor ||
+          index[i + kOffset] + length > file.size())
+        throw Error("saved shuffle " + path + ": corrupt index row " +
+                    std::to_string(i / kSavedColumns));
+      ShuffleExtent e = placeReceived(in, shuffle, length);
+      if (e.memory) {
+        file.read(index[i + kOffset], const_cast<std::byte*>(e.memory), size_t(length));
+      } else {
+        for (uint64_t done = 0; done < length;) {
+          size_t n = size_t(std::min<uint64_t>(staging.size(), length - done));
+          file.read(index[i + kOffset] + done, staging.data(), n);
+          in.receivedFile->writeAt(e.offset + done, staging.data(), n);
+          done += n;
+        }
+      }
+      in.byReducePartition[int(r)].push_back({int(index[i + kMap]), {e}});
+    }
+  } catch (...) {
+    release(in.memoryBytes);
+    throw;
+  }
+  sortByMapPartition(in.byReducePartition);
+  keepInput(shuffle, std::move(in));
 }
 
 }  // namespace kiln::sched

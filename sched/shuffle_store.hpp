@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -57,6 +58,16 @@ class ShuffleStore {
   void drop(int shuffle);
   // Forgets map outputs not yet exchanged (at the end of every job).
   void dropMapOutputs();
+  // Whether this executor holds the exchanged data of `shuffle`.
+  bool holds(int shuffle) const;
+  // Stopping for a time limit: writes the reduce partitions of an exchanged shuffle held here
+  // to an HDF5 file (io/hdf5_blob_file: the bytes, and rows of reduce partition, map partition,
+  // offset, length), ...
+  void save(int shuffle, const std::string& path) const;
+  // ... and a resumed run loads such a file as this executor's part of the shuffle (executor
+  // `executor` of `numExecutors`, as when it was saved). Throws naming the file on a mismatch.
+  void load(int shuffle, const std::string& path, int executor, int numExecutors,
+            int numReducePartitions);
   ShuffleStoreStats stats() const;
 
  private:
@@ -70,7 +81,11 @@ class ShuffleStore {
     std::unordered_map<int, std::vector<ShuffleSegment>> byReducePartition;
   };
   class Receiver;
+  // Room for `length` received bytes: memory while the limit allows, else the shuffle's file.
+  ShuffleExtent placeReceived(Input& in, int shuffle, uint64_t length);
   std::map<int, MapOutput> takeMapOutputs(int shuffle);
+  // Keeps a shuffle's data, replacing (and releasing) any it held before.
+  void keepInput(int shuffle, Input in);
 
   mutable std::mutex mutex_;
   io::ScratchDirectory* scratch_ = nullptr;

@@ -39,6 +39,10 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
   const std::shared_ptr<const Partitioner<K>>& partitioner() const { return partitioner_; }
   const Agg& aggregator() const { return agg_; }
   bool mapSideCombine() const { return mapSideCombine_; }
+  std::string identityParameters() const override {
+    return ShuffleDependency::identityParameters() + "|" + partitioner_->describe() +
+           (mapSideCombine_ ? "|combined" : "");
+  }
 
   void runMapTask(int partition, sched::MapOutputWriter& out) const override {
     if constexpr (kAggregates) {
