@@ -367,9 +367,16 @@ template <class T>
 void RDD<T>::saveAsTextFile(const std::string& path) const {
   auto node = node_;
   sched::JobHooks hooks;
-  hooks.prepare = [path] { io::createOutputDirectory(path); };
+  // Only a directory this job created is removed when it fails: never one that was there.
+  auto created = std::make_shared<bool>(false);
+  hooks.prepare = [path, created] {
+    io::createOutputDirectory(path);
+    *created = true;
+  };
   hooks.commit = [path](const std::vector<ByteBuffer>&) { io::commitOutputDirectory(path); };
-  hooks.abort = [path] { io::abortOutputDirectory(path); };
+  hooks.abort = [path, created] {
+    if (*created) io::abortOutputDirectory(path);
+  };
   runJob(
       allPartitions(),
       [node, path](int p) {

@@ -47,7 +47,7 @@ void commitOutputDirectory(const std::string& dir) {
 
 void abortOutputDirectory(const std::string& dir) {
   std::error_code ec;
-  fs::remove_all(fs::path(dir) / "_temporary", ec);
+  fs::remove_all(dir, ec);
 }
 
 }  // namespace kiln::io

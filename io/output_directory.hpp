@@ -17,7 +17,8 @@ std::string partFilePath(const std::string& dir, int partition);
 void commitAttemptFile(const std::string& dir, int partition, int attempt);
 // Job done: removes _temporary and writes the empty _SUCCESS marker.
 void commitOutputDirectory(const std::string& dir);
-// Job failed: removes _temporary; without _SUCCESS the directory reads as incomplete.
+// Job failed or stopped: removes the directory createOutputDirectory made (nothing in it is
+// complete), so the same job can run again.
 void abortOutputDirectory(const std::string& dir);
 
 }  // namespace kiln::io

@@ -49,6 +49,9 @@ SlurmctldPort=$port
 SlurmdPort=$((port + 1))
 SlurmUser=root
 AuthType=auth/munge
+# Job credentials live 5 s, not 120: a requeued job (kiln-submit --requeue) may start again
+# once its old credential has expired.
+AuthInfo=cred_expire=5
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 SelectType=select/cons_tres

@@ -139,6 +139,18 @@ TEST(Actions, SaveAsTextFileWritesSparkLayout) {
   } catch (const JobFailed& e) {
     EXPECT_NE(std::string(e.what()).find("already exists"), std::string::npos) << e.what();
   }
+  EXPECT_TRUE(std::filesystem::exists(out + "/_SUCCESS")) << "a failed save touched existing output";
+  // A save that fails removes the directory it created, so the same job can run again.
+  auto failing = sc->parallelize(std::vector<int>{1, 2, 3}, 3).map([](int x) {
+    if (x == 2) throw std::runtime_error("no");
+    return x;
+  });
+  EXPECT_THROW(failing.saveAsTextFile(dir.path("again")), JobFailed);
+  waitForAllRanks();
+  EXPECT_FALSE(std::filesystem::exists(dir.path("again")));
+  waitForAllRanks();
+  sc->parallelize(std::vector<int>{7}, 1).saveAsTextFile(dir.path("again"));
+  EXPECT_EQ(readFile(dir.path("again") + "/part-00000"), "7\n");
   sc->parallelize(std::vector<double>{0.5, -2}, 1).saveAsTextFile(dir.path("d"));
   EXPECT_EQ(readFile(dir.path("d") + "/part-00000"), "0.5\n-2\n");
 }

@@ -10,6 +10,7 @@ build=$(cd "${1:?usage: slurm_test.sh BUILD_DIR}" && pwd)
 submit=$repo/slurm/kiln-submit
 wordcount=$build/apps/wordcount
 failing=$build/tests/failing_job
+slow=$build/tests/slow_sorted_count
 
 if [ "$(id -u)" != 0 ] || ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
   echo "skipped: needs root and Debian's slurm-wlm and munge"
@@ -122,7 +123,45 @@ job=$("$submit" -n 2 --log-dir "$logs" -J merge2 "$build/apps/array_wordcount" m
 check "a dependent job starts after the merge" [ -e "$arr/recount/_SUCCESS" ]
 check "the merged counts equal one word count over all inputs" same_counts "$arr/out" "$work/expected.txt"
 
-# 7. Bad usage is refused before anything is submitted.
+# 7. Time limits: USR1 (as Slurm sends before the limit; here by scancel) stops the job at a
+# safe point with status 75, its shuffles saved; --resume continues it to the same output as
+# an uninterrupted run, without recomputing them. The last stage writes slowly (0.8 s a task).
+tl=$work/timelimit
+mkdir -p "$tl"
+"$submit" --local -n 2 "$slow" "$work/corpus.txt" "$tl/reference" "$tl/marker0" 0 >/dev/null 2>&1
+wait_for_file() { for _ in $(seq 600); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
+job_exit_code() {  # JOBID: waits for the job, prints its exit code
+  while [ -n "$(squeue -h -j "$1" -o %i 2>/dev/null)" ]; do sleep 0.3; done
+  scontrol show job "$1" | sed -n 's/.*ExitCode=\([0-9]*\):.*/\1/p'
+}
+job=$("$submit" -n 2 --log-dir "$logs" -J tl "$slow" "$work/corpus.txt" "$tl/out" "$tl/marker1" 800 \
+  2>&1 | sed -n 's/.*submitted job \([0-9]*\).*/\1/p')
+wait_for_file "$tl/marker1" && scancel --signal=USR1 --batch "$job"
+check "a job signalled with USR1 exits with status 75" [ "$(job_exit_code "$job")" = 75 ]
+check "its log says it stopped at a safe point and saved 2 shuffles" \
+  contains "$logs/kiln-tl-$job.out" "stopped at a safe point: SIGUSR1 received; 2 shuffle(s) saved"
+check "the saved shuffles are HDF5 files" bash -c "h5dump -H '$logs'/kiln-checkpoints/shuffle-*/executor-1.h5 | grep -q 'DATASET \"index\"'"
+check "the stopped job left no partial output" [ ! -e "$tl/out" ]
+"$submit" --resume "$job" --wait --log-dir "$logs" 2>"$tl/resume.err"
+check "kiln-submit --resume runs it again to completion" [ $? = 0 ]
+log=$(ls "$logs"/kiln-tl-*.out | grep -v "kiln-tl-$job.out" | head -1)
+check "the resumed job loaded both shuffles" bash -c "[ \$(grep -c 'resumed from' '${log:-/dev/null}') = 2 ]"
+check "its output is identical to an uninterrupted run's" \
+  bash -c "cat '$tl'/reference/part-* >'$tl/a'; cat '$tl'/out/part-* >'$tl/b'; [ -s '$tl/a' ] && cmp -s '$tl/a' '$tl/b'"
+# Requeue: the job requeues itself on status 75 and resumes; --wait sees the final run.
+"$submit" --wait --requeue -n 2 --log-dir "$logs" -J rq "$slow" "$work/corpus.txt" "$tl/out-rq" \
+  "$tl/marker2" 800 2>/dev/null &
+waiter=$!
+rq=""
+for _ in $(seq 300); do rq=$(squeue -h -n rq -o %i | head -1); [ -n "$rq" ] && break; sleep 0.1; done
+wait_for_file "$tl/marker2" && scancel --signal=USR1 --batch "$rq"
+# (Slurm lets a requeued job start again once its old credential expired: 5 s on the test
+# cluster, 120 s by default.)
+wait $waiter
+check "a --requeue job stopped by USR1 requeues, resumes and succeeds" [ $? = 0 ]
+check "with the same output" bash -c "cat '$tl'/out-rq/part-* >'$tl/c'; cmp -s '$tl/a' '$tl/c'"
+
+# 8. Bad usage is refused before anything is submitted.
 "$submit" --executors zero "$wordcount" >/dev/null 2>"$work/bad.err"
 check "bad option values are refused with exit 2" [ $? = 2 ]
 check "naming the option" contains "$work/bad.err" "--executors zero"
