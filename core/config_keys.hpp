@@ -36,6 +36,18 @@ inline constexpr ConfigKey kConfigKeys[] = {
     {"kiln.shuffle.maxExchangeRoundBytes", "1g",
      "largest all-to-all round (at most 2g - 1); bigger exchanges run in rounds"},
     {"kiln.verbose", "false", "print the resolved configuration at start"},
+    {"kiln.ui.showConsoleProgress", "true",
+     "the driver's progress bar on stderr for stages longer than 0.5 s"},
+    {"kiln.ui.consoleProgress.interval", "5000",
+     "milliseconds between progress lines when stderr is not a terminal (e.g. a Slurm log)"},
+    {"kiln.ui.consoleProgress.redraw", "auto",
+     "redraw the progress bar in place (true) or write lines (false); auto: when the driver's "
+     "stderr is a terminal (under mpirun it is a pipe)"},
+    {"kiln.eventLog.dir", "unset: no event log",
+     "write the scheduler's events as JSON lines to DIR/APP.jsonl (kiln-report reads it)"},
+    {"kiln.status.dir", "kiln.eventLog.dir",
+     "keep DIR/APP.status up to date while the application runs (kiln-status reads it)"},
+    {"kiln.explain", "false", "print each job's stages, shuffles and partition counts before it runs"},
     {"kiln.checkpoint.dir", "unset (sc.setCheckpointDir sets it)",
      "where rdd.checkpoint() writes, and where a job stopped by SIGUSR1 saves its shuffles for "
      "the resumed run (a shared file system on a cluster)"},

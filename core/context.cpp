@@ -1,7 +1,10 @@
 #include "context.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +13,10 @@
 #include "../io/text_splits.hpp"
 #include "../mpi/message_channel.hpp"
 #include "../mpi/session.hpp"
+#include "../sched/console_progress.hpp"
+#include "../sched/event_log.hpp"
+#include "../sched/explain_printer.hpp"
+#include "../sched/status_file.hpp"
 #include "../util/hardware.hpp"
 #include "config_keys.hpp"
 #include "version.hpp"
@@ -158,6 +165,21 @@ Chosen<std::string> defaultLocalDir() {
   return {"/tmp", "default"};
 }
 
+// kiln-20261121-103800-slurm1234 (or -pid5678): sorts by start time, names the Slurm job.
+std::string applicationId() {
+  char when[32];
+  std::time_t now = std::time(nullptr);
+  std::strftime(when, sizeof when, "%Y%m%d-%H%M%S", std::localtime(&now));
+  std::string id = std::string("kiln-") + when;
+  if (const char* job = std::getenv("SLURM_JOB_ID")) {
+    id += std::string("-slurm") + job;
+    if (const char* task = std::getenv("SLURM_ARRAY_TASK_ID")) id += std::string("_") + task;
+  } else {
+    id += "-pid" + std::to_string(::getpid());
+  }
+  return id;
+}
+
 std::ostream& nullStream() {
   static std::ostream sink(nullptr);
   return sink;
@@ -216,11 +238,15 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
   int total = runtime_->totalExecutorCores();
   std::string confText;
   for (const auto& [k, v] : conf_.all()) confText += (confText.empty() ? "" : " ") + k + "=" + v;
-  runtime_->setProvenance({{"kiln_version", KILN_VERSION_STRING},
-                           {"ranks", std::to_string(session_->size())},
-                           {"executors", std::to_string(runtime_->numExecutors())},
-                           {"task_threads", std::to_string(total)},
-                           {"configuration", confText}});
+  std::vector<std::pair<std::string, std::string>> facts = {
+      {"kiln_version", KILN_VERSION_STRING},
+      {"ranks", std::to_string(session_->size())},
+      {"executors", std::to_string(runtime_->numExecutors())},
+      {"task_threads", std::to_string(total)},
+      {"machine_cores", std::to_string(machineCoreCount())},
+      {"configuration", confText}};
+  if (const char* job = std::getenv("SLURM_JOB_ID")) facts.push_back({"slurm_job_id", job});
+  runtime_->setProvenance(facts);
   defaultParallelism_ = opt.defaultParallelism > 0 ? opt.defaultParallelism
                         : runtime_->localMode()    ? total
                                                    : std::max(total, 2);
@@ -232,6 +258,7 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
     for (const auto& [k, v] : conf_.all()) std::cerr << "kiln:   " << k << " = " << v << "\n";
   }
   if (conf_.contains("kiln.checkpoint.dir")) setCheckpointDir(conf_.get("kiln.checkpoint.dir", ""));
+  if (isDriver()) addListeners(facts);
   // What each task rank chose for itself (in one write, so ranks' lines do not interleave).
   if (conf_.getBool("kiln.verbose", false) && (runtime_->localMode() || !isDriver())) {
     std::string lines;
@@ -241,7 +268,34 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
   }
 }
 
+// The driver's observers of the scheduler (docs/CONFIGURATION.md, kiln.ui.*, kiln.eventLog.dir,
+// kiln.status.dir, kiln.explain).
+void Context::addListeners(const std::vector<std::pair<std::string, std::string>>& facts) {
+  const std::string app = applicationId();
+  if (conf_.getBool("kiln.explain", false))
+    runtime_->addListener(std::make_unique<sched::ExplainPrinter>(std::cerr));
+  if (conf_.getBool("kiln.ui.showConsoleProgress", true)) {
+    long intervalMs = conf_.getLong("kiln.ui.consoleProgress.interval", 5000);
+    if (intervalMs < 1) throw Error("configuration kiln.ui.consoleProgress.interval: must be >= 1");
+    // mpirun passes the ranks' stderr through a pipe even when its own is a terminal.
+    std::string redraw = conf_.get("kiln.ui.consoleProgress.redraw", "auto");
+    if (redraw != "auto" && redraw != "true" && redraw != "false")
+      throw Error("configuration kiln.ui.consoleProgress.redraw=" + redraw +
+                  ": must be auto, true or false");
+    bool terminal = redraw == "auto" ? ::isatty(STDERR_FILENO) != 0 : redraw == "true";
+    runtime_->addListener(std::make_unique<sched::ConsoleProgress>(
+        std::cerr, terminal, int64_t(intervalMs) * 1000));
+  }
+  if (auto dir = conf_.get("kiln.eventLog.dir", ""); !dir.empty())
+    runtime_->addListener(std::make_unique<sched::EventLog>(dir, app));
+  auto statusDir = conf_.get("kiln.status.dir", conf_.get("kiln.eventLog.dir", ""));
+  if (!statusDir.empty())
+    runtime_->addListener(std::make_unique<sched::StatusFile>(statusDir, app, facts));
+  runtime_->postApplicationStart();
+}
+
 Context::~Context() {
+  if (isDriver()) runtime_->postApplicationEnd();
   runtime_.reset();
   session_.reset();
 }

@@ -154,6 +154,7 @@ class Context {
   }
 
  private:
+  void addListeners(const std::vector<std::pair<std::string, std::string>>& facts);
   int slices(int requested) const;
   std::vector<std::string> hdf5Files(const std::string& path) const;
   uint64_t rowsPerPartition(uint64_t recordBytes) const;

@@ -11,6 +11,7 @@
 
 #include "../sched/lineage.hpp"
 #include "../sched/runtime.hpp"
+#include "../sched/task_metrics.hpp"
 #include "block_sink.hpp"
 #include "checkpoint_files.hpp"
 #include "partitioner.hpp"
@@ -33,6 +34,28 @@ class Node : public sched::LineageNode {
   // the executor's block store, computing and storing it the first time; a checkpointed one
   // reads it from its checkpoint files instead of its lineage.
   void compute(int p, BlockSink<T>& out) const {
+    // The task's outermost compute counts what the task hands on (per block, not per record).
+    sched::TaskMetrics* m = sched::TaskMetrics::current();
+    if (m && m->computeDepth == 0) {
+      ++m->computeDepth;
+      auto counted = makeSink<T>([&](std::span<T> block) {
+        m->recordsOut += block.size();
+        out.push(block);
+      });
+      try {
+        computeCounted(p, counted);
+      } catch (...) {
+        --m->computeDepth;
+        throw;
+      }
+      --m->computeDepth;
+      return;
+    }
+    computeCounted(p, out);
+  }
+
+ private:
+  void computeCounted(int p, BlockSink<T>& out) const {
     if (storageLevel() == StorageLevel::NONE) return produce(p, out);
     auto block = rt_->blockStore().get(id(), p);
     if (!block) {
@@ -53,6 +76,7 @@ class Node : public sched::LineageNode {
       out.push(std::span<T>(copy));
     }
   }
+ public:
   // A cached partition's executor, else where the node's inputs live (a checkpoint's files can
   // be read anywhere).
   int location(int p, int numExecutors) const final {
@@ -67,6 +91,7 @@ class Node : public sched::LineageNode {
   // From now on partitions come from dir/part-NNNNN.h5 (every rank calls it, as RDD::checkpoint).
   void setCheckpoint(std::string dir) const {
     checkpointDir_ = std::make_shared<const std::string>(std::move(dir));
+    readsInput_.store(-1, std::memory_order_relaxed);  // its lineage is gone
   }
   const std::string* checkpointDir() const { return checkpointDir_.get(); }
   std::string checkpointIdentity() const override { return checkpointDir_ ? *checkpointDir_ : ""; }
@@ -104,6 +129,28 @@ class Node : public sched::LineageNode {
 
  private:
   void produce(int p, BlockSink<T>& out) const {
+    // A stage's first operators (sources, shuffle readers, checkpoints) count what they read.
+    sched::TaskMetrics* m = sched::TaskMetrics::current();
+    if (m && readsStageInput()) {
+      auto counted = makeSink<T>([&](std::span<T> block) {
+        m->recordsIn += block.size();
+        out.push(block);
+      });
+      return produceUncounted(p, counted);
+    }
+    produceUncounted(p, out);
+  }
+  // No narrow parent: what it produces comes from outside the stage. Decided once.
+  bool readsStageInput() const {
+    int8_t v = readsInput_.load(std::memory_order_relaxed);
+    if (v < 0) {
+      auto deps = dependencies();
+      v = std::none_of(deps.begin(), deps.end(), [](const auto& d) { return d.parent; });
+      readsInput_.store(v, std::memory_order_relaxed);
+    }
+    return v != 0;
+  }
+  void produceUncounted(int p, BlockSink<T>& out) const {
     if (!checkpointDir_) return doCompute(p, out);
     auto records = readCheckpointPartition<T>(*checkpointDir_, p);
     for (size_t i = 0; i < records.size(); i += kBlockRecords)
@@ -114,6 +161,7 @@ class Node : public sched::LineageNode {
   std::shared_ptr<const PartitionerBase> partitioner_;
   mutable std::shared_ptr<const std::string> checkpointDir_;
   mutable std::atomic<StorageLevel> level_{StorageLevel::NONE};
+  mutable std::atomic<int8_t> readsInput_{-1};  // readsStageInput(), -1 until known
 };
 
 template <class T>

@@ -10,6 +10,13 @@
 
 namespace kiln::io {
 
+namespace {
+thread_local uint64_t tlsBytesSpilled = 0;
+}  // namespace
+
+uint64_t threadBytesSpilled() { return tlsBytesSpilled; }
+void noteBytesSpilled(uint64_t n) { tlsBytesSpilled += n; }
+
 ScratchFile::ScratchFile(std::string path) : path_(std::move(path)) {
   fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd_ < 0) throw Error("spill: cannot create " + path_ + ": " + std::strerror(errno));
@@ -27,6 +34,7 @@ uint64_t ScratchFile::append(const void* data, size_t n) {
 }
 
 void ScratchFile::writeAt(uint64_t offset, const void* data, size_t n) {
+  noteBytesSpilled(n);
   auto* p = static_cast<const char*>(data);
   while (n > 0) {
     ssize_t w = ::pwrite(fd_, p, n, off_t(offset));

@@ -33,4 +33,9 @@ class ScratchFile {
   std::atomic<uint64_t> end_{0};
 };
 
+// Bytes the calling thread has written to scratch and spill files (ScratchFile, spill files):
+// a task's spill volume is the difference across it.
+uint64_t threadBytesSpilled();
+void noteBytesSpilled(uint64_t n);
+
 }  // namespace kiln::io

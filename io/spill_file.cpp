@@ -5,6 +5,7 @@
 #include "../util/error.hpp"
 #include "hdf5_lock.hpp"
 #include "hdf5_types.hpp"
+#include "scratch_file.hpp"
 
 namespace kiln::io {
 
@@ -23,6 +24,7 @@ void writeSpillFile(const std::string& path, const ByteBuffer& bytes) {
   H5Sclose(space);
   ok = H5Fclose(f) >= 0 && ok;
   if (!ok) throw Error("spill: cannot write " + path + " (disk full?)");
+  noteBytesSpilled(bytes.size());
 }
 
 ByteBuffer readSpillFile(const std::string& path) {

@@ -13,6 +13,7 @@ struct DagScheduler::StageRun {
   std::vector<int> partitions;
   std::vector<int> failures;
   std::vector<uint8_t> done;
+  int64_t submitMicros = 0;
   std::vector<std::deque<int>> pendingFor;  // by executor: tasks whose data lives there
   std::deque<int> pendingAnywhere;
   int remaining = 0;
@@ -78,6 +79,22 @@ std::vector<DagScheduler::Stage*> DagScheduler::parentStages(const LineageNode& 
   return parents;
 }
 
+StageInfo DagScheduler::describe(const Stage& s, int64_t job, int numTasks) const {
+  StageInfo info;
+  info.stage = s.id;
+  info.job = job;
+  info.rddName = s.rdd->name();
+  info.rddId = s.rdd->id();
+  info.numTasks = numTasks;
+  if (s.shuffle) {
+    info.shuffleId = s.shuffle->shuffleId();
+    info.numReducePartitions = s.shuffle->numReducePartitions();
+    info.skipped = shuffleAvailable(info.shuffleId);
+  }
+  for (const Stage* p : s.parents) info.parents.push_back(p->id);
+  return info;
+}
+
 JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
                                 const std::vector<int>& partitions, ExecutorBackend& backend) {
   JobOutcome outcome;
@@ -97,6 +114,22 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
   resultStage.id = nextStageId_++;
   resultStage.rdd = &finalRdd;
   resultStage.parents = parentStages(finalRdd, memo);
+  if (bus_) {
+    JobStartEvent e;
+    e.job = job;
+    e.timeMicros = wallMicros();
+    e.description = "rdd " + std::to_string(finalRdd.id()) + " " + finalRdd.name();
+    std::unordered_set<const Stage*> listed;
+    std::function<void(const Stage&)> list = [&](const Stage& s) {
+      if (!listed.insert(&s).second) return;
+      for (const Stage* p : s.parents) list(*p);
+      e.stages.push_back(describe(s, job,
+                                  &s == &resultStage ? int(partitions.size())
+                                                     : s.rdd->numPartitions()));
+    };
+    list(resultStage);
+    bus_->post([&](SchedulerListener& l) { l.onJobStart(e); });
+  }
 
   std::vector<std::unique_ptr<StageRun>> active;
   std::vector<Stage*> waiting;
@@ -108,6 +141,16 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
                        [&](Stage* p) { return shuffleAvailable(p->shuffle->shuffleId()); });
   };
   std::function<void(StageRun&)> stageFinished;
+  auto stageCompleted = [&](StageRun& run, bool ok, const std::string& failure) {
+    if (!bus_) return;
+    StageCompletedEvent e;
+    e.info = describe(*run.stage, job, int(run.partitions.size()));
+    e.submitMicros = run.submitMicros;
+    e.completeMicros = wallMicros();
+    e.ok = ok;
+    e.failure = failure;
+    bus_->post([&](SchedulerListener& l) { l.onStageCompleted(e); });
+  };
   auto start = [&](Stage& s, std::vector<int> parts) {
     auto run = std::make_unique<StageRun>();
     run->stage = &s;
@@ -116,8 +159,14 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
     run->done.assign(run->partitions.size(), 0);
     run->pendingFor.resize(size_t(numExec));
     run->remaining = int(run->partitions.size());
+    run->submitMicros = wallMicros();
+    if (bus_) {
+      StageInfo info = describe(s, job, run->remaining);
+      bus_->post([&](SchedulerListener& l) { l.onStageSubmitted(info, run->submitMicros); });
+    }
     for (int i = 0; i < run->remaining; ++i) run->enqueue(i, numExec);
     if (run->remaining == 0) {
+      stageCompleted(*run, true, "");
       stageFinished(*run);  // e.g. the map side of an empty input: nothing to run, still exchange
       return;
     }
@@ -177,11 +226,22 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
       if (!batch.empty()) {
         busy[size_t(e)] += int(batch.size());
         backend.launch(e, batch);
+        if (bus_) {
+          const int64_t now = wallMicros();
+          for (const auto& t : batch) {
+            TaskStartEvent ev{job, t.stage, t.index, t.partition, t.attempt, e, now};
+            bus_->post([&](SchedulerListener& l) { l.onTaskStart(ev); });
+          }
+        }
       }
     }
 
     auto got = backend.nextOutcome();
     if (stopCheck_ && stopCheck_()) return stopped();
+    if (bus_) {
+      const int64_t now = wallMicros();
+      bus_->post([&](SchedulerListener& l) { l.onTick(now); });
+    }
     if (!got) continue;
     TaskOutcome& o = *got;
     if (o.task.job != job) continue;  // a straggler from an earlier, failed job
@@ -192,6 +252,11 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
     StageRun& run = **it;
     size_t i = size_t(o.task.index);
     if (run.done[i]) continue;
+    if (bus_) {
+      TaskEndEvent ev{job, o.task.stage, o.task.index, o.task.partition, o.task.attempt,
+                      o.executor, o.ok, o.error, o.metrics};
+      bus_->post([&](SchedulerListener& l) { l.onTaskEnd(ev); });
+    }
     if (!o.ok) {
       run.failures[i]++;
       const LineageNode& rdd = *run.stage->rdd;
@@ -208,6 +273,7 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
                         std::to_string(run.failures[i]) +
                         " times; most recent failure on executor " + std::to_string(o.executor) +
                         ": " + o.error;
+        stageCompleted(run, false, outcome.error);
         return outcome;
       }
       run.enqueue(int(i), numExec);
@@ -220,6 +286,7 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
     bool wasResult = run.stage == &resultStage;
     auto finished = std::move(*it);
     active.erase(it);
+    stageCompleted(*finished, true, "");
     if (wasResult) {
       resultDone = true;
     } else {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "executor_backend.hpp"
+#include "listener_bus.hpp"
 #include "lineage.hpp"
 
 namespace kiln::sched {
@@ -43,6 +44,8 @@ class DagScheduler {
   // Read between task outcomes: when it returns true, the job stops (running tasks are
   // abandoned, exchanged shuffles stay) and its outcome says `stopped`.
   void setStopCheck(std::function<bool()> check) { stopCheck_ = std::move(check); }
+  // Where the scheduler's events go (job, stage and task starts and ends, ticks).
+  void setListenerBus(ListenerBus* bus) { bus_ = bus; }
   // Asked before a missing shuffle's map stage is planned: true when it loaded the shuffle's
   // data from an earlier run's save, so the stage and its parents need not run.
   using ShuffleRestorer = std::function<bool(const ShuffleDependency&, ExecutorBackend&)>;
@@ -71,6 +74,8 @@ class DagScheduler {
   std::function<bool()> stopCheck_;
   ShuffleRestorer restore_;
   ExecutorBackend* backend_ = nullptr;  // while runJob runs
+  ListenerBus* bus_ = nullptr;
+  StageInfo describe(const Stage& s, int64_t job, int numTasks) const;
   int nextStageId_ = 0;
   std::set<int> availableShuffles_;
   std::map<int, std::unique_ptr<Stage>> mapStages_;  // by shuffle id

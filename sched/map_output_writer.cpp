@@ -1,5 +1,7 @@
 #include "map_output_writer.hpp"
 
+#include "task_metrics.hpp"
+
 #include <string>
 
 #include "../util/release_memory.hpp"
@@ -44,6 +46,12 @@ void MapOutputWriter::spillAll() {
 void MapOutputWriter::commit() {
   uint64_t held = 0;
   for (const auto& b : buckets_) held += b.size();
+  if (TaskMetrics* m = TaskMetrics::current()) {
+    uint64_t total = held;
+    for (const auto& extents : spilled_)
+      for (const auto& e : extents) total += e.length;
+    m->shuffleBytesWritten += total;
+  }
   MapOutput out;
   if (held > 0 && !store_.tryReserve(held)) {
     spillAll();  // the store's memory is full: this output lives on disk

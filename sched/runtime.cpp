@@ -61,6 +61,7 @@ Runtime::Runtime(mpi::Session& session, RuntimeOptions options, std::ostream* lo
         for (auto block : o.cachedBlocks) blockLocations_[block] = o.executor;
         mergeAccumulatorUpdates(o.accumulatorUpdates);
       }) {
+  scheduler_.setListenerBus(&bus_);
   installStopSignalHandler();
   executableStamp_ = executableStamp();
   scheduler_.setStopCheck([] { return stopRequested(); });
@@ -166,6 +167,10 @@ JobOutcome Runtime::driveJob(int64_t job, const LineageNode& rdd,
     out.ok = false;
     out.error = e.what();
   }
+  if (!bus_.empty()) {
+    JobEndEvent e{job, wallMicros(), out.ok, out.stopped, out.error};
+    bus_.post([&](SchedulerListener& l) { l.onJobEnd(e); });
+  }
   if (!out.ok && hooks.abort) {
     try {
       hooks.abort();
@@ -246,6 +251,16 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
   currentHooks_ = nullptr;
   if (!out.ok) throw JobFailed(out.error);
   return std::move(out.results);
+}
+
+void Runtime::postApplicationStart() {
+  const int64_t now = wallMicros();
+  bus_.post([&](SchedulerListener& l) { l.onApplicationStart(provenance_, now); });
+}
+
+void Runtime::postApplicationEnd() {
+  const int64_t now = wallMicros();
+  bus_.post([&](SchedulerListener& l) { l.onApplicationEnd(now); });
 }
 
 bool Runtime::restoreSavedShuffle(const ShuffleDependency& dep, ExecutorBackend& backend) {

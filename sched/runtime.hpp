@@ -88,6 +88,11 @@ class Runtime {
   // Every rank: the driver's value of one object, broadcast (sc.broadcast).
   void broadcastFromDriver(ByteBuffer& bytes);
 
+  // Driver: scheduler events go to these listeners (progress, event log, status file).
+  void addListener(std::unique_ptr<SchedulerListener> l) { bus_.add(std::move(l)); }
+  void postApplicationStart();  // with provenance() as the application's facts
+  void postApplicationEnd();
+
   // Computes `resultTask(p)` for each requested partition of `rdd` on the executors, running
   // the shuffle stages it needs first. Every rank calls it at the same point of the program and
   // gets the same results, in request order. Throws kiln::JobFailed on every rank on failure.
@@ -117,6 +122,7 @@ class Runtime {
   RuntimeOptions options_;
   std::ostream* log_;
   std::vector<int> executorCores_;
+  ListenerBus bus_;
   DagScheduler scheduler_;
   io::ScratchDirectory scratch_;  // before the stores, which keep files in it
   ShuffleStore store_;

@@ -9,6 +9,7 @@
 #include "../mpi/alltoallv_exchange.hpp"
 #include "../util/error.hpp"
 #include "lineage.hpp"
+#include "task_metrics.hpp"
 
 namespace kiln::sched {
 namespace {
@@ -278,6 +279,8 @@ std::vector<ShuffleSegment> ShuffleStore::segments(int shuffle, int reducePartit
                 std::to_string(shuffleOwner(reducePartition, in.numExecutors)) + ", not here");
   auto seg = in.byReducePartition.find(reducePartition);
   if (seg == in.byReducePartition.end()) return {};
+  if (TaskMetrics* m = TaskMetrics::current())
+    for (const auto& s : seg->second) m->shuffleBytesRead += s.bytes();
   return seg->second;
 }
 

@@ -38,6 +38,7 @@ void encodeOutcome(ByteBuffer& out, const TaskOutcome& o) {
   }
   out.putVarint(o.accumulatorUpdates.size());
   out.append(o.accumulatorUpdates.data(), o.accumulatorUpdates.size());
+  o.metrics.encode(out);
 }
 
 TaskOutcome decodeOutcome(ByteReader& in) {
@@ -54,6 +55,7 @@ TaskOutcome decodeOutcome(ByteReader& in) {
   }
   size_t a = in.getVarint();
   o.accumulatorUpdates.append(in.take(a), a);
+  o.metrics = TaskMetrics::decode(in);
   return o;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../util/byte_buffer.hpp"
+#include "task_metrics.hpp"
 
 namespace kiln::sched {
 
@@ -30,6 +31,7 @@ struct TaskOutcome {
   std::string error;                              // why it failed
   std::vector<std::pair<int, int>> cachedBlocks;  // (rdd, partition) the task stored here
   ByteBuffer accumulatorUpdates;                  // takeTaskAccumulators() of a successful task
+  TaskMetrics metrics;
 };
 
 void encodeTask(ByteBuffer& out, const TaskDescriptor& t);

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include "../util/error.hpp"
+#include "../io/scratch_file.hpp"
 #include "../util/hardware.hpp"
 #include "accumulator_state.hpp"
 #include "block_store.hpp"
@@ -67,9 +68,14 @@ void TaskRunner::workerLoop(int worker) {
     TaskOutcome out;
     out.task = task;
     out.executor = executor_;
+    out.metrics.thread = worker + 1;
+    out.metrics.startMicros = wallMicros();
+    const uint64_t spilledBefore = io::threadBytesSpilled();
     try {
       TaskContext::Scope scope(task.stage, task.partition, task.attempt, &cancelled_);
+      TaskMetrics::Scope measured(out.metrics);
       out.result = run_(task);
+      out.metrics.resultBytes = out.result.size();
       out.ok = true;
       out.cachedBlocks = BlockStore::takeTaskJournal();
       out.accumulatorUpdates = takeTaskAccumulators();
@@ -78,6 +84,9 @@ void TaskRunner::workerLoop(int worker) {
     } catch (...) {
       out.error = "unknown exception (not derived from std::exception)";
     }
+    out.metrics.endMicros = wallMicros();
+    out.metrics.spillBytes = io::threadBytesSpilled() - spilledBefore;
+    out.metrics.peakMemoryBytes = peakResidentBytes();
     if (!out.ok) {
       BlockStore::takeTaskJournal();  // its blocks stay, unannounced
       takeTaskAccumulators();         // a failed attempt's updates never count

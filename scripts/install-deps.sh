@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs what Kiln needs to build, test and benchmark, from Debian 12's packages.
+# Installs what Kiln needs to build, test and benchmark, from Debian 12's packages. (Slurm and
+# munge: the Slurm tests start a local cluster; chromium: the report test renders kiln-report's
+# page headless; python3: kiln-status, kiln-report and the HDF5 checks.)
 set -euo pipefail
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -13,4 +15,5 @@ $sudo apt-get install -y -q --no-install-recommends \
   libboost-serialization-dev \
   libgtest-dev \
   python3-h5py python3-numpy \
-  slurm-wlm munge
+  slurm-wlm munge \
+  chromium

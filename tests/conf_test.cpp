@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "../core/config_keys.hpp"
+#include "../util/hardware.hpp"
 #include "test_support.hpp"
 
 namespace kiln::test {
@@ -65,14 +66,22 @@ TEST(Configuration, ExecutorCoresAndDefaults) {
 }
 
 TEST(Configuration, SlurmAllocationSetsExecutorCores) {
-  setenv("SLURM_CPUS_PER_TASK", "5", 1);
+  setenv("SLURM_CPUS_PER_TASK", "1", 1);
   {
     auto sc = makeContext();
     int executors = sc->numRanks() == 1 ? 1 : sc->numRanks() - 1;
-    EXPECT_EQ(sc->totalExecutorCores(), 5 * executors);
+    EXPECT_EQ(sc->totalExecutorCores(), executors);
     // An explicit setting still wins over the allocation.
-    auto sc2 = makeContext({{"kiln.executor.cores", "2"}});
-    EXPECT_EQ(sc2->totalExecutorCores(), 2 * executors);
+    auto sc2 = makeContext({{"kiln.executor.cores", "3"}});
+    EXPECT_EQ(sc2->totalExecutorCores(), 3 * executors);
+  }
+  // More CPUs per task than the rank has cores (hardware threads counted as CPUs): one thread
+  // per core, never oversubscribed.
+  setenv("SLURM_CPUS_PER_TASK", "64", 1);
+  {
+    auto sc = makeContext();
+    int executors = sc->numRanks() == 1 ? 1 : sc->numRanks() - 1;
+    EXPECT_LE(sc->totalExecutorCores(), std::max(machineCoreCount(), executors));
   }
   unsetenv("SLURM_CPUS_PER_TASK");
 }

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "../io/hdf5_blob_file.hpp"
 #include "test_support.hpp"
@@ -16,12 +18,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Sends SIGUSR1 to the calling process the first time any rank calls it (a file marks it).
+// Sends SIGUSR1 to the calling process the first time any rank calls it (a file marks it), then
+// keeps its task busy long enough for the stop to reach the driver before the job can end.
 void signalOnce(const std::string& marker) {
   int fd = ::open(marker.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0600);
   if (fd < 0) return;
   ::close(fd);
   ::kill(::getpid(), SIGUSR1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
 }
 
 // Two shuffles (reduceByKey, sortByKey) before a slow result stage.

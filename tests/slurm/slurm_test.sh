@@ -58,6 +58,10 @@ placed() { sed -n "s/^kiln: rank $2: task threads bound to cores \([0-9,-]*\) .*
 check "the two executors' threads are bound to different cores" bash -c \
   "[ -n '$(placed "$log1" 1)' ] && [ -n '$(placed "$log1" 2)' ] && [ '$(placed "$log1" 1)' != '$(placed "$log1" 2)' ]"
 
+check "its event log names the Slurm job" bash -c "grep -q '\"slurm_job_id\"' '$logs'/kiln-events/*slurm*.jsonl"
+check "kiln-status reads its status file" bash -c \
+  "/usr/bin/python3 '$repo/tools/kiln-status' --all '$logs/kiln-events' | grep -q 'finished after.*Slurm job'"
+
 # 2. --emit-sbatch: a valid script that runs as it is.
 "$submit" --emit-sbatch -n 2 --log-dir "$logs" -J emitted "$wordcount" "$work/corpus.txt" \
   "$work/out2" >"$work/job.sh"

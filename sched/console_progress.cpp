@@ -1,0 +1,99 @@
+#include "console_progress.hpp"
+
+#include <algorithm>
+
+namespace kiln::sched {
+namespace {
+
+constexpr int64_t kShowAfterMicros = 500000;     // stages shorter than this never show
+constexpr int64_t kRedrawMicros = 200000;        // terminal refresh
+constexpr size_t kWidth = 80;
+constexpr size_t kMaxStagesShown = 3;
+
+}  // namespace
+
+std::string ConsoleProgress::bar() const {
+  std::string line;
+  size_t shown = 0;
+  const size_t perStage = kWidth / std::min(kMaxStagesShown, std::max<size_t>(1, stages_.size()));
+  for (const auto& [id, s] : stages_) {
+    if (shown++ == kMaxStagesShown) break;
+    std::string head = "[Stage ";
+    head += std::to_string(id);
+    head += ':';
+    std::string tail = "(";
+    tail += std::to_string(s.done);
+    tail += " + ";
+    tail += std::to_string(s.running);
+    tail += ") / ";
+    tail += std::to_string(s.total);
+    tail += ']';
+    size_t room = perStage > head.size() + tail.size() ? perStage - head.size() - tail.size() : 0;
+    std::string fill(room, ' ');
+    if (room > 0 && s.total > 0) {
+      size_t filled = room * size_t(s.done) / size_t(s.total);
+      std::fill_n(fill.begin(), filled, '=');
+      if (filled < room) fill[filled] = '>';
+    }
+    line += head + fill + tail;
+  }
+  return line;
+}
+
+void ConsoleProgress::onStageSubmitted(const StageInfo& s, int64_t timeMicros) {
+  stages_[s.stage] = StageProgress{s.numTasks, 0, 0, timeMicros};
+}
+
+void ConsoleProgress::onTaskStart(const TaskStartEvent& e) {
+  if (auto it = stages_.find(e.stage); it != stages_.end()) ++it->second.running;
+}
+
+void ConsoleProgress::onTaskEnd(const TaskEndEvent& e) {
+  auto it = stages_.find(e.stage);
+  if (it == stages_.end()) return;
+  it->second.running = std::max(0, it->second.running - 1);
+  if (e.ok) ++it->second.done;
+}
+
+void ConsoleProgress::onStageCompleted(const StageCompletedEvent& e) {
+  auto it = stages_.find(e.info.stage);
+  if (it == stages_.end()) return;
+  // A stage that was shown as plain lines ends with its final count.
+  if (!terminal_ && shown_) {
+    std::map<int, StageProgress> one{{it->first, it->second}};
+    std::swap(one, stages_);
+    out_ << bar() << "\n" << std::flush;
+    std::swap(one, stages_);
+  }
+  stages_.erase(it);
+  if (stages_.empty()) clear();
+}
+
+void ConsoleProgress::onJobEnd(const JobEndEvent&) {
+  stages_.clear();
+  clear();
+}
+
+void ConsoleProgress::onTick(int64_t now) {
+  bool due = std::any_of(stages_.begin(), stages_.end(),
+                         [&](const auto& s) { return now - s.second.submitted >= kShowAfterMicros; });
+  if (!due) return;
+  if (terminal_) {
+    if (now - lastDrawn_ < kRedrawMicros) return;
+    std::string line = bar();
+    out_ << '\r' << line << std::string(kWidth > line.size() ? kWidth - line.size() : 0, ' ')
+         << '\r' << std::flush;
+  } else {
+    if (shown_ && now - lastDrawn_ < lineInterval_) return;
+    out_ << bar() << "\n" << std::flush;
+  }
+  lastDrawn_ = now;
+  shown_ = true;
+}
+
+void ConsoleProgress::clear() {
+  if (terminal_ && shown_) out_ << '\r' << std::string(kWidth, ' ') << '\r' << std::flush;
+  shown_ = false;
+}
+
+}  // namespace kiln::sched

@@ -1,0 +1,160 @@
+// Seeing what a job does: the console progress bar, the event log, the status file, explain.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "../sched/console_progress.hpp"
+#include "test_support.hpp"
+
+namespace kiln::test {
+namespace {
+
+namespace fs = std::filesystem;
+using sched::ConsoleProgress;
+
+std::string readAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> linesWith(const std::string& text, const std::string& needle) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (line.find(needle) != std::string::npos) out.push_back(line);
+  return out;
+}
+
+// One stage of 10 tasks: two start, one ends.
+void startStage(ConsoleProgress& p, int64_t t0) {
+  sched::StageInfo s;
+  s.stage = 3;
+  s.numTasks = 10;
+  p.onStageSubmitted(s, t0);
+  p.onTaskStart({0, 3, 0, 0, 0, 0, t0});
+  p.onTaskStart({0, 3, 1, 1, 0, 0, t0});
+  p.onTaskStart({0, 3, 2, 2, 0, 0, t0});
+  sched::TaskEndEvent done;
+  done.stage = 3;
+  done.ok = true;
+  p.onTaskEnd(done);
+}
+
+TEST(Observability, ProgressIsPlainLinesIntoAFileForStagesLongerThanHalfASecond) {
+  std::ostringstream out;
+  ConsoleProgress p(out, false, 2'000'000);
+  startStage(p, 0);
+  p.onTick(300'000);
+  EXPECT_EQ(out.str(), "") << "a stage younger than 0.5 s is not shown";
+  p.onTick(600'000);
+  EXPECT_EQ(out.str().find('\r'), std::string::npos);
+  auto lines = linesWith(out.str(), "[Stage 3:");
+  ASSERT_EQ(lines.size(), 1u) << out.str();
+  EXPECT_NE(lines[0].find("(1 + 2) / 10]"), std::string::npos) << lines[0];
+  p.onTick(1'000'000);  // within the interval: nothing new
+  EXPECT_EQ(linesWith(out.str(), "[Stage 3:").size(), 1u);
+  p.onTick(2'700'000);
+  EXPECT_EQ(linesWith(out.str(), "[Stage 3:").size(), 2u);
+  sched::StageCompletedEvent end;
+  end.info.stage = 3;
+  p.onStageCompleted(end);
+  EXPECT_EQ(linesWith(out.str(), "[Stage 3:").size(), 3u) << "a shown stage ends with its count";
+}
+
+TEST(Observability, ProgressRedrawsInPlaceOnATerminal) {
+  std::ostringstream out;
+  ConsoleProgress p(out, true, 2'000'000);
+  startStage(p, 0);
+  p.onTick(600'000);
+  p.onTick(900'000);
+  const std::string text = out.str();
+  EXPECT_EQ(text.find('\n'), std::string::npos) << "no new lines on a terminal";
+  EXPECT_GE(std::count(text.begin(), text.end(), '\r'), 4);
+  EXPECT_NE(text.find("[Stage 3:=====>"), std::string::npos) << text;  // 1 of 10 done
+  EXPECT_NE(p.bar().find("(1 + 2) / 10]"), std::string::npos) << p.bar();
+}
+
+TEST(Observability, EventLogAndStatusFileDescribeTheApplication) {
+  TempDir tmp;
+  const std::string dir = tmp.path("events");
+  {
+    auto sc = makeContext({{"kiln.eventLog.dir", dir}, {"kiln.task.maxFailures", "2"}});
+    auto counts = sc->parallelize(std::vector<long>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 4)
+                      .map([](long x) {
+                        if (x == 7 && TaskContext::get()->attemptNumber() == 0)
+                          throw std::runtime_error("flaky record 7");
+                        return std::pair<long, long>(x % 3, x);
+                      })
+                      .reduceByKey(std::plus<>(), 3)
+                      .collect();
+    EXPECT_EQ(counts.size(), 3u);
+    if (sc->isDriver()) {
+      bool running = false;
+      for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().extension() == ".status")
+          running = readAll(e.path().string()).find("\"state\":\"running\"") != std::string::npos;
+      EXPECT_TRUE(running) << "the status file says running while the application runs";
+    }
+  }
+  waitForAllRanks();
+  std::string log, status;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".jsonl") log = readAll(e.path().string());
+    if (e.path().extension() == ".status") status = readAll(e.path().string());
+  }
+  ASSERT_FALSE(log.empty()) << "no finished event log (APP.jsonl) in " << dir;
+  EXPECT_EQ(linesWith(log, "\"event\":\"ApplicationStart\"").size(), 1u);
+  EXPECT_NE(log.find("\"kiln_version\""), std::string::npos);
+  EXPECT_NE(log.find("\"machine_cores\""), std::string::npos);
+  auto jobStarts = linesWith(log, "\"event\":\"JobStart\"");
+  ASSERT_EQ(jobStarts.size(), 1u);
+  EXPECT_NE(jobStarts[0].find("\"shuffle\":0"), std::string::npos) << jobStarts[0];
+  // 4 map tasks (one retried) and 3 reduce tasks.
+  auto taskEnds = linesWith(log, "\"event\":\"TaskEnd\"");
+  EXPECT_EQ(taskEnds.size(), 8u);
+  EXPECT_EQ(linesWith(log, "\"event\":\"TaskStart\"").size(), 8u);
+  auto failed = linesWith(log, "\"ok\":false");
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_NE(failed[0].find("flaky record 7"), std::string::npos);
+  size_t wrote = 0, read = 0;
+  for (const auto& l : taskEnds) {
+    if (l.find("\"shuffleBytesWritten\":0,") == std::string::npos) ++wrote;
+    if (l.find("\"shuffleBytesRead\":0,") == std::string::npos) ++read;
+    EXPECT_NE(l.find("\"thread\":"), std::string::npos);
+  }
+  EXPECT_EQ(wrote, 4u) << "every successful map task wrote shuffle bytes";
+  EXPECT_GE(read, 1u);
+  EXPECT_EQ(linesWith(log, "\"event\":\"StageCompleted\"").size(), 2u);
+  EXPECT_EQ(linesWith(log, "\"event\":\"JobEnd\"").size(), 1u);
+  EXPECT_EQ(linesWith(log, "\"event\":\"ApplicationEnd\"").size(), 1u);
+  EXPECT_NE(status.find("\"state\":\"finished\""), std::string::npos) << status;
+  EXPECT_NE(status.find("\"jobsDone\":1"), std::string::npos) << status;
+  waitForAllRanks();
+}
+
+TEST(Observability, ExplainPrintsTheStagesBeforeTheJobRuns) {
+  testing::internal::CaptureStderr();
+  {
+    auto sc = makeContext({{"kiln.explain", "true"}});
+    sc->parallelize(std::vector<long>{3, 1, 2}, 2)
+        .map([](long x) { return std::pair<long, long>(x, x); })
+        .reduceByKey(std::plus<>(), 3)
+        .count();
+  }
+  std::string err = testing::internal::GetCapturedStderr();
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank != 0) return;  // the driver prints
+  EXPECT_NE(err.find("kiln: explain job 0"), std::string::npos) << err;
+  EXPECT_NE(err.find("-> shuffle 0 (3 partitions)"), std::string::npos) << err;
+  EXPECT_NE(err.find("3 task(s), rdd"), std::string::npos) << err;
+  EXPECT_NE(err.find("reads the shuffle(s) of stage(s)"), std::string::npos) << err;
+  EXPECT_NE(err.find("[result]"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace kiln::test
