@@ -244,6 +244,7 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
       {"executors", std::to_string(runtime_->numExecutors())},
       {"task_threads", std::to_string(total)},
       {"machine_cores", std::to_string(machineCoreCount())},
+      {"topology", topologySummary()},
       {"configuration", confText}};
   if (const char* job = std::getenv("SLURM_JOB_ID")) facts.push_back({"slurm_job_id", job});
   runtime_->setProvenance(facts);

@@ -68,6 +68,17 @@ int machineCoreCount() {
   return n > 0 ? n : fallbackCores();
 }
 
+std::string topologySummary() {
+  Topology& t = Topology::get();
+  if (!t.topo()) return std::to_string(fallbackCores()) + " hardware thread(s) (hwloc unavailable)";
+  auto count = [&](hwloc_obj_type_t type) {
+    return std::to_string(std::max(0, hwloc_get_nbobjs_by_type(t.topo(), type)));
+  };
+  return count(HWLOC_OBJ_PACKAGE) + " package(s), " + count(HWLOC_OBJ_NUMANODE) +
+         " NUMA node(s), " + count(HWLOC_OBJ_CORE) + " core(s), " + count(HWLOC_OBJ_PU) +
+         " hardware thread(s)";
+}
+
 std::vector<int> allowedCores() {
   Topology& t = Topology::get();
   if (!t.topo()) return firstCores(fallbackCores());

@@ -13,6 +13,9 @@ namespace kiln {
 std::vector<int> allowedCores();
 // Cores of the whole machine.
 int machineCoreCount();
+// The machine as hwloc sees it, e.g. "1 package(s), 2 NUMA node(s), 16 core(s), 32 hardware
+// thread(s)" (for the event log).
+std::string topologySummary();
 // Binds the calling thread to the hardware threads of core `core` (a logical index) that the
 // process may use. Returns false when hwloc or the OS refused; the binding then stays as it was.
 bool bindThreadToCore(int core);
