@@ -47,7 +47,8 @@ inline constexpr ConfigKey kConfigKeys[] = {
      "write the scheduler's events as JSON lines to DIR/APP.jsonl (kiln-report reads it)"},
     {"kiln.status.dir", "kiln.eventLog.dir",
      "keep DIR/APP.status up to date while the application runs (kiln-status reads it)"},
-    {"kiln.explain", "false", "print each job's stages, shuffles and partition counts before it runs"},
+    {"kiln.explain", "false",
+     "print each job's stages, shuffles and partition counts before it runs"},
     {"kiln.checkpoint.dir", "unset (sc.setCheckpointDir sets it)",
      "where rdd.checkpoint() writes, and where a job stopped by SIGUSR1 saves its shuffles for "
      "the resumed run (a shared file system on a cluster)"},

@@ -284,8 +284,8 @@ void Context::addListeners(const std::vector<std::pair<std::string, std::string>
       throw Error("configuration kiln.ui.consoleProgress.redraw=" + redraw +
                   ": must be auto, true or false");
     bool terminal = redraw == "auto" ? ::isatty(STDERR_FILENO) != 0 : redraw == "true";
-    runtime_->addListener(std::make_unique<sched::ConsoleProgress>(
-        std::cerr, terminal, int64_t(intervalMs) * 1000));
+    runtime_->addListener(
+        std::make_unique<sched::ConsoleProgress>(std::cerr, terminal, int64_t(intervalMs) * 1000));
   }
   if (auto dir = conf_.get("kiln.eventLog.dir", ""); !dir.empty())
     runtime_->addListener(std::make_unique<sched::EventLog>(dir, app));

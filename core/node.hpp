@@ -76,6 +76,7 @@ class Node : public sched::LineageNode {
       out.push(std::span<T>(copy));
     }
   }
+
  public:
   // A cached partition's executor, else where the node's inputs live (a checkpoint's files can
   // be read anywhere).

@@ -393,6 +393,7 @@ void RDD<T>::saveAsTextFile(const std::string& path) const {
           }
           if (buf.size() >= (1 << 20)) {
             ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+            sched::countOutputBytes(buf.size());
             buf.clear();
           }
         });
@@ -403,6 +404,7 @@ void RDD<T>::saveAsTextFile(const std::string& path) const {
           throw;
         }
         ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+        sched::countOutputBytes(buf.size());
         ok = (std::fclose(f) == 0) && ok;
         if (!ok) throw Error("saveAsTextFile: error writing " + file);
         io::commitAttemptFile(path, p, attempt);

@@ -17,8 +17,7 @@ void RDD<T>::checkpoint(const std::string& tag) const {
   sched::Runtime& rt = node_->runtime();
   if (rt.checkpointDir().empty()) throw Error("checkpoint: call sc.setCheckpointDir(dir) first");
   if (isCheckpointed()) return;
-  const std::string identity =
-      sched::lineageIdentity(*node_, sched::executableStamp() + "|" + tag);
+  const std::string identity = sched::lineageIdentity(*node_, sched::executableStamp() + "|" + tag);
   const std::string dir = rt.checkpointDir() + "/rdd-" + identity;
   const int n = getNumPartitions();
   auto node = node_;

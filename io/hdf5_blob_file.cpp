@@ -149,11 +149,12 @@ std::vector<uint64_t> Hdf5BlobReader::index(int columns) const {
   bool ok = space >= 0 && H5Sget_simple_extent_ndims(space) == 2 &&
             H5Sget_simple_extent_dims(space, dims, nullptr) >= 0 && dims[1] == hsize_t(columns);
   std::vector<uint64_t> rows(ok ? dims[0] * dims[1] : 0);
-  ok = ok && (rows.empty() || H5Dread(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                      rows.data()) >= 0);
+  ok = ok && (rows.empty() ||
+              H5Dread(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()) >= 0);
   if (space >= 0) H5Sclose(space);
   if (d >= 0) H5Dclose(d);
-  if (!ok) throw fileError("has no readable index of " + std::to_string(columns) + " columns", path_);
+  if (!ok)
+    throw fileError("has no readable index of " + std::to_string(columns) + " columns", path_);
   return rows;
 }
 
@@ -186,9 +187,9 @@ void Hdf5BlobReader::read(uint64_t offset, std::byte* dst, size_t n) const {
             H5Dread(hid_t(bytes_), H5T_NATIVE_UINT8, memSpace, fileSpace, H5P_DEFAULT, dst) >= 0;
   H5Sclose(memSpace);
   if (fileSpace >= 0) H5Sclose(fileSpace);
-  if (!ok) throw fileError("cannot read bytes " + std::to_string(offset) + ".." +
-                               std::to_string(offset + n),
-                           path_);
+  if (!ok)
+    throw fileError(
+        "cannot read bytes " + std::to_string(offset) + ".." + std::to_string(offset + n), path_);
 }
 
 }  // namespace kiln::io

@@ -32,8 +32,8 @@ class Hdf5BlobWriter {
   long file_ = -1;  // hid_t, kept out of this header
   long bytes_ = -1;
   std::vector<std::byte> buffer_;
-  uint64_t size_ = 0;   // bytes appended
-  uint64_t stored_ = 0; // bytes in the dataset
+  uint64_t size_ = 0;    // bytes appended
+  uint64_t stored_ = 0;  // bytes in the dataset
   bool ok_ = true;
 };
 

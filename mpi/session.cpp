@@ -51,7 +51,8 @@ void Session::placeTaskThreads(MPI_Comm node, bool runsTasks) {
   std::vector<int> counts(n), offsets(n);
   MPI_Allgather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, taskRanks);
   int total = 0;
-  for (int i = 0; i < ranks; ++i) offsets[size_t(i)] = std::exchange(total, total + counts[size_t(i)]);
+  for (int i = 0; i < ranks; ++i)
+    offsets[size_t(i)] = std::exchange(total, total + counts[size_t(i)]);
   std::vector<int> all(size_t(std::max(1, total)));
   MPI_Allgatherv(allowed.data(), mine, MPI_INT, all.data(), counts.data(), offsets.data(), MPI_INT,
                  taskRanks);

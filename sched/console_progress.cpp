@@ -5,8 +5,8 @@
 namespace kiln::sched {
 namespace {
 
-constexpr int64_t kShowAfterMicros = 500000;     // stages shorter than this never show
-constexpr int64_t kRedrawMicros = 200000;        // terminal refresh
+constexpr int64_t kShowAfterMicros = 500000;  // stages shorter than this never show
+constexpr int64_t kRedrawMicros = 200000;     // terminal refresh
 constexpr size_t kWidth = 80;
 constexpr size_t kMaxStagesShown = 3;
 
@@ -75,8 +75,9 @@ void ConsoleProgress::onJobEnd(const JobEndEvent&) {
 }
 
 void ConsoleProgress::onTick(int64_t now) {
-  bool due = std::any_of(stages_.begin(), stages_.end(),
-                         [&](const auto& s) { return now - s.second.submitted >= kShowAfterMicros; });
+  bool due = std::any_of(stages_.begin(), stages_.end(), [&](const auto& s) {
+    return now - s.second.submitted >= kShowAfterMicros;
+  });
   if (!due) return;
   if (terminal_) {
     if (now - lastDrawn_ < kRedrawMicros) return;

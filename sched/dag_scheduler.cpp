@@ -47,8 +47,7 @@ DagScheduler::Stage& DagScheduler::mapStageFor(const ShuffleDependency& dep, Sta
     slot->shuffle = &dep;
   }
   memo[dep.shuffleId()] = slot.get();
-  if (!shuffleAvailable(dep.shuffleId()) && restore_ && backend_ &&
-      restore_(dep, *backend_))
+  if (!shuffleAvailable(dep.shuffleId()) && restore_ && backend_ && restore_(dep, *backend_))
     availableShuffles_.insert(dep.shuffleId());
   // An available shuffle needs none of its parents; otherwise they are found afresh, since an
   // earlier job may have freed shuffles they depend on.
@@ -123,9 +122,8 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
     std::function<void(const Stage&)> list = [&](const Stage& s) {
       if (!listed.insert(&s).second) return;
       for (const Stage* p : s.parents) list(*p);
-      e.stages.push_back(describe(s, job,
-                                  &s == &resultStage ? int(partitions.size())
-                                                     : s.rdd->numPartitions()));
+      e.stages.push_back(
+          describe(s, job, &s == &resultStage ? int(partitions.size()) : s.rdd->numPartitions()));
     };
     list(resultStage);
     bus_->post([&](SchedulerListener& l) { l.onJobStart(e); });
@@ -253,8 +251,8 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
     size_t i = size_t(o.task.index);
     if (run.done[i]) continue;
     if (bus_) {
-      TaskEndEvent ev{job, o.task.stage, o.task.index, o.task.partition, o.task.attempt,
-                      o.executor, o.ok, o.error, o.metrics};
+      TaskEndEvent ev{job,        o.task.stage, o.task.index, o.task.partition, o.task.attempt,
+                      o.executor, o.ok,         o.error,      o.metrics};
       bus_->post([&](SchedulerListener& l) { l.onTaskEnd(ev); });
     }
     if (!o.ok) {

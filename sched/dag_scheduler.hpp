@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "executor_backend.hpp"
-#include "listener_bus.hpp"
 #include "lineage.hpp"
+#include "listener_bus.hpp"
 
 namespace kiln::sched {
 
@@ -49,9 +49,7 @@ class DagScheduler {
   // Asked before a missing shuffle's map stage is planned: true when it loaded the shuffle's
   // data from an earlier run's save, so the stage and its parents need not run.
   using ShuffleRestorer = std::function<bool(const ShuffleDependency&, ExecutorBackend&)>;
-  void setShuffleRestorer(ShuffleRestorer restore) {
-    restore_ = std::move(restore);
-  }
+  void setShuffleRestorer(ShuffleRestorer restore) { restore_ = std::move(restore); }
 
  private:
   // A set of tasks that pipeline narrow dependencies: a shuffle's map side, or the job's result.

@@ -160,6 +160,8 @@ void EventLog::onTaskEnd(const TaskEndEvent& e) {
            .field("duration", m.endMicros - m.startMicros)
            .field("recordsIn", m.recordsIn)
            .field("recordsOut", m.recordsOut)
+           .field("inputBytes", m.inputBytes)
+           .field("outputBytes", m.outputBytes)
            .field("resultBytes", m.resultBytes)
            .field("shuffleBytesWritten", m.shuffleBytesWritten)
            .field("shuffleBytesRead", m.shuffleBytesRead)

@@ -1,11 +1,10 @@
 #include "map_output_writer.hpp"
 
-#include "task_metrics.hpp"
-
 #include <string>
 
 #include "../util/release_memory.hpp"
 #include "shuffle_store.hpp"
+#include "task_metrics.hpp"
 
 namespace kiln::sched {
 

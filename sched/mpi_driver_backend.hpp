@@ -20,8 +20,7 @@ class MpiDriverBackend final : public ExecutorBackend {
   void launch(int executor, const std::vector<TaskDescriptor>& tasks) override;
   std::optional<TaskOutcome> nextOutcome() override;
   void exchange(int shuffle, int numReducePartitions) override;
-  std::string restoreShuffle(int shuffle, int numReducePartitions,
-                             const std::string& dir) override;
+  std::string restoreShuffle(int shuffle, int numReducePartitions, const std::string& dir) override;
   // Runs the job's collective step on every executor; returns their errors (empty: all ok).
   std::string collective(const ByteBuffer& plan);
   // Tells every executor the job is over and waits until each has acknowledged, discarding

@@ -6,13 +6,13 @@
 
 #include "../mpi/message_channel.hpp"
 #include "../mpi/polling.hpp"
-#include "lineage_identity.hpp"
-#include "saved_shuffles.hpp"
-#include "stop_signal.hpp"
 #include "executor_service.hpp"
+#include "lineage_identity.hpp"
 #include "local_backend.hpp"
 #include "map_output_writer.hpp"
 #include "mpi_driver_backend.hpp"
+#include "saved_shuffles.hpp"
+#include "stop_signal.hpp"
 #include "task_runner.hpp"
 
 namespace kiln::sched {
@@ -171,13 +171,17 @@ JobOutcome Runtime::driveJob(int64_t job, const LineageNode& rdd,
     JobEndEvent e{job, wallMicros(), out.ok, out.stopped, out.error};
     bus_.post([&](SchedulerListener& l) { l.onJobEnd(e); });
   }
-  if (!out.ok && hooks.abort) {
-    try {
-      hooks.abort();
-    } catch (const std::exception&) {
-    }
-  }
   return out;
+}
+
+// After every task of the failed job has stopped (the caller made sure): a straggling task
+// must not write into what the abort cleans up.
+static void runAbortHook(const JobOutcome& out, const JobHooks& hooks) {
+  if (out.ok || !hooks.abort) return;
+  try {
+    hooks.abort();
+  } catch (const std::exception&) {
+  }
 }
 
 std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vector<int>& partitions,
@@ -198,6 +202,7 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
       });
     });
     store_.dropMapOutputs();
+    runAbortHook(out, hooks);  // runWith returned: the workers are idle
     if (out.stopped) saves = planShuffleSaves();
   } else if (isDriver()) {
     ByteBuffer payload;
@@ -207,7 +212,8 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
       out = driveJob(job, rdd, partitions, hooks, backend,
                      [](const std::function<void()>& body) { body(); });
       activeBackend_ = nullptr;
-      backend.endJob(out.ok);
+      backend.endJob(out.ok);  // every executor has stopped its tasks
+      runAbortHook(out, hooks);
       if (out.stopped) saves = planShuffleSaves();
       payload = encodeJobOutcome(out);
       ByteBuffer accs = saveAccumulators();
@@ -338,8 +344,9 @@ void Runtime::finishStop(const std::vector<ShuffleSave>& saves, const std::strin
   }
   std::string message = why + "; ";
   if (checkpointDir_.empty()) {
-    message += "no checkpoint directory (sc.setCheckpointDir or kiln.checkpoint.dir), so "
-               "nothing was saved: a rerun starts over";
+    message +=
+        "no checkpoint directory (sc.setCheckpointDir or kiln.checkpoint.dir), so "
+        "nothing was saved: a rerun starts over";
   } else if (!ok) {
     message += "saving the shuffles failed (see above): a rerun recomputes them";
   } else {

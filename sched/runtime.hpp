@@ -5,8 +5,8 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,7 +21,7 @@
 namespace kiln::sched {
 
 struct RuntimeOptions {
-  int executorCores = 1;    // task threads on this rank (when it runs tasks)
+  int executorCores = 1;  // task threads on this rank (when it runs tasks)
   // Cores the task threads are bound to, thread i on taskCores[i % size]; empty: not bound.
   std::vector<int> taskCores;
   int maxTaskFailures = 4;  // attempts per task before the job fails
@@ -138,7 +138,7 @@ class Runtime {
   const JobHooks* currentHooks_ = nullptr;
   std::vector<std::pair<std::string, std::string>> provenance_;
   std::string checkpointDir_;
-  std::string executableStamp_;   // salt of saved shuffles' identities
+  std::string executableStamp_;     // salt of saved shuffles' identities
   std::set<int> restoredShuffles_;  // loaded from an earlier run's save: saved already
   class MpiDriverBackend* activeBackend_ = nullptr;
   int64_t nextJob_ = 0;

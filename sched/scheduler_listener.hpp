@@ -28,7 +28,7 @@ struct StageInfo {
 struct JobStartEvent {
   int64_t job = 0;
   int64_t timeMicros = 0;
-  std::string description;  // the final RDD
+  std::string description;        // the final RDD
   std::vector<StageInfo> stages;  // every stage of the job, parents before children
 };
 struct JobEndEvent {

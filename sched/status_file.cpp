@@ -28,12 +28,12 @@ void StatusFile::write(int64_t now, bool force) {
   std::string stages = "[";
   for (const auto& [id, s] : stages_)
     stages += std::string(stages.size() > 1 ? "," : "") + JsonObject()
-                                                             .field("stage", id)
-                                                             .field("rdd", s.rdd)
-                                                             .field("tasks", s.total)
-                                                             .field("done", s.done)
-                                                             .field("running", s.running)
-                                                             .str();
+                                                              .field("stage", id)
+                                                              .field("rdd", s.rdd)
+                                                              .field("tasks", s.total)
+                                                              .field("done", s.done)
+                                                              .field("running", s.running)
+                                                              .str();
   stages += "]";
   JsonObject facts;
   for (const auto& [k, v] : facts_) facts.field(k, v);

@@ -18,8 +18,8 @@ void TaskMetrics::encode(ByteBuffer& out) const {
   out.put(startMicros);
   out.put(endMicros);
   out.put(int32_t(thread));
-  for (uint64_t v : {recordsIn, recordsOut, resultBytes, shuffleBytesWritten, shuffleBytesRead,
-                     spillBytes, peakMemoryBytes})
+  for (uint64_t v : {recordsIn, recordsOut, inputBytes, outputBytes, resultBytes,
+                     shuffleBytesWritten, shuffleBytesRead, spillBytes, peakMemoryBytes})
     out.putVarint(v);
 }
 
@@ -28,8 +28,9 @@ TaskMetrics TaskMetrics::decode(ByteReader& in) {
   m.startMicros = in.get<int64_t>();
   m.endMicros = in.get<int64_t>();
   m.thread = in.get<int32_t>();
-  for (uint64_t* v : {&m.recordsIn, &m.recordsOut, &m.resultBytes, &m.shuffleBytesWritten,
-                      &m.shuffleBytesRead, &m.spillBytes, &m.peakMemoryBytes})
+  for (uint64_t* v :
+       {&m.recordsIn, &m.recordsOut, &m.inputBytes, &m.outputBytes, &m.resultBytes,
+        &m.shuffleBytesWritten, &m.shuffleBytesRead, &m.spillBytes, &m.peakMemoryBytes})
     *v = in.getVarint();
   return m;
 }

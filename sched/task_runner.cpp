@@ -2,8 +2,8 @@
 
 #include <omp.h>
 
-#include "../util/error.hpp"
 #include "../io/scratch_file.hpp"
+#include "../util/error.hpp"
 #include "../util/hardware.hpp"
 #include "accumulator_state.hpp"
 #include "block_store.hpp"

@@ -21,7 +21,10 @@ class TaskRunner {
 
   // Worker i is bound to cores[i % cores.size()] (anywhere in the rank's cores when empty).
   TaskRunner(int workers, int executorIndex, std::vector<int> cores, RunTask run)
-      : workers_(workers), executor_(executorIndex), cores_(std::move(cores)), run_(std::move(run)) {}
+      : workers_(workers),
+        executor_(executorIndex),
+        cores_(std::move(cores)),
+        run_(std::move(run)) {}
 
   // Runs `control` on the calling thread while `workers` other OpenMP threads execute submitted
   // tasks. Returns when control has returned and the running tasks have finished; tasks still

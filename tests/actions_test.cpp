@@ -139,7 +139,8 @@ TEST(Actions, SaveAsTextFileWritesSparkLayout) {
   } catch (const JobFailed& e) {
     EXPECT_NE(std::string(e.what()).find("already exists"), std::string::npos) << e.what();
   }
-  EXPECT_TRUE(std::filesystem::exists(out + "/_SUCCESS")) << "a failed save touched existing output";
+  EXPECT_TRUE(std::filesystem::exists(out + "/_SUCCESS"))
+      << "a failed save touched existing output";
   // A save that fails removes the directory it created, so the same job can run again.
   auto failing = sc->parallelize(std::vector<int>{1, 2, 3}, 3).map([](int x) {
     if (x == 2) throw std::runtime_error("no");

@@ -55,7 +55,7 @@ struct Placement {
   std::vector<int> cores;
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
-    ar & pid & thread & cores;
+    ar& pid& thread& cores;
   }
 };
 

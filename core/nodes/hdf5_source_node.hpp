@@ -77,6 +77,7 @@ class Hdf5SourceNode final : public Node<T> {
     for (uint64_t done = 0; done < slice.count; done += chunkRows) {
       TaskContext::checkCancelled();
       uint64_t n = std::min(chunkRows, slice.count - done);
+      sched::countInputBytes(n * rowBytes);
       if constexpr (IsVector<T>::value) {
         flat.resize(n * rowLength_);
         io::readRows(files_[slice.file], dataset_, layout_, rowLength_, slice.start + done, n,
@@ -132,6 +133,7 @@ class Hdf5ColumnsNode final : public Node<std::tuple<Ts...>> {
     for (uint64_t done = 0; done < slice.count; done += chunkRows) {
       TaskContext::checkCancelled();
       uint64_t n = std::min(chunkRows, slice.count - done);
+      sched::countInputBytes(n * (0 + ... + sizeof(Ts)));
       [&]<size_t... I>(std::index_sequence<I...>) {
         ((std::get<I>(columns).resize(n),
           io::readRows(files_[slice.file], datasets_[I], Hdf5Record<Ts>::layout(), 1,

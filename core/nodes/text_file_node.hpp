@@ -39,6 +39,7 @@ class TextFileNode final : public Node<std::string> {
       return true;
     });
     if (n) out.push(std::span<std::string>(block.data(), n));
+    sched::countInputBytes(splits_[size_t(p)].length);
   }
 
  private:

@@ -63,6 +63,10 @@ mpirun -n 3 "$wordcount" "$work/in.txt" "$work/out5" --conf kiln.eventLog.dir="$
   2>/dev/null >/dev/null
 log=$(ls "$work"/events/*.jsonl 2>/dev/null | head -1)
 check "word count wrote an event log" [ -n "$log" ]
+check "its tasks count input bytes read and output bytes written" bash -c \
+  "grep -q '\"inputBytes\":[1-9]' '$log' && grep -q '\"outputBytes\":[1-9]' '$log'"
+check "and records in and out" bash -c \
+  "grep -q '\"recordsIn\":[1-9]' '$log' && grep -q '\"recordsOut\":[1-9]' '$log'"
 "$py" "$report" "$log" -o "$work/report.html" 2>/dev/null
 check "kiln-report writes the HTML page" [ -s "$work/report.html" ]
 check "the page needs no network" bash -c "! grep -Eq '(src|href)=\"(https?:)?//' '$work/report.html'"
