@@ -238,11 +238,17 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
   int total = runtime_->totalExecutorCores();
   std::string confText;
   for (const auto& [k, v] : conf_.all()) confText += (confText.empty() ? "" : " ") + k + "=" + v;
+  std::string threadsPerExecutor;
+  for (int t : runtime_->executorThreads()) {
+    if (!threadsPerExecutor.empty()) threadsPerExecutor += ',';
+    threadsPerExecutor += std::to_string(t);
+  }
   std::vector<std::pair<std::string, std::string>> facts = {
       {"kiln_version", KILN_VERSION_STRING},
       {"ranks", std::to_string(session_->size())},
       {"executors", std::to_string(runtime_->numExecutors())},
       {"task_threads", std::to_string(total)},
+      {"threads_per_executor", threadsPerExecutor},
       {"machine_cores", std::to_string(machineCoreCount())},
       {"topology", topologySummary()},
       {"configuration", confText}};
@@ -351,6 +357,15 @@ void Context::setCheckpointDir(const std::string& dir) const {
   std::filesystem::create_directories(dir, ec);
   if (!std::filesystem::is_directory(dir)) throw Error("setCheckpointDir: cannot create " + dir);
   runtime_->setCheckpointDir(std::filesystem::absolute(dir).string());
+}
+
+std::vector<io::FileSplit> Context::recordSplits(const std::string& path, uint64_t recordBytes,
+                                                 int minPartitions) const {
+  if (minPartitions < 0) throw Error("binaryRecords: minPartitions must not be negative");
+  if (minPartitions == 0) minPartitions = std::min(defaultParallelism_, 2);
+  return io::computeRecordSplits(io::listInputFiles(path, "binaryRecords"), recordBytes,
+                                 minPartitions,
+                                 conf_.getBytes("kiln.files.maxPartitionBytes", 32 << 20));
 }
 
 RDD<std::string> Context::textFile(const std::string& path, int minPartitions) const {

@@ -9,6 +9,7 @@
 #include "accumulator.hpp"
 #include "broadcast.hpp"
 #include "conf.hpp"
+#include "nodes/binary_records_node.hpp"
 #include "nodes/hdf5_source_node.hpp"
 #include "nodes/source_nodes.hpp"
 #include "nodes/text_file_node.hpp"
@@ -53,6 +54,14 @@ class Context {
   // byte ranges of at most kiln.files.maxPartitionBytes, at least minPartitions
   // (default min(defaultParallelism(), 2)).
   RDD<std::string> textFile(const std::string& path, int minPartitions = 0) const;
+  // Fixed-size binary records (Spark's binaryRecords, typed): every sizeof(T) bytes of the
+  // files is one T, copied as is (T trivially copyable, e.g. a struct of byte arrays). Files
+  // and partitions as textFile; a file whose size is not a whole number of records is an error.
+  template <class T>
+  RDD<T> binaryRecords(const std::string& path, int minPartitions = 0) const {
+    return RDD<T>(std::make_shared<detail::BinaryRecordsNode<T>>(
+        runtime_, recordSplits(path, sizeof(T), minPartitions)));
+  }
   // ---- HDF5 --------------------------------------------------------------------------------
   // The records of one dataset in a file, a directory's files or a glob (one RDD over all of
   // them). T: a number (1-D dataset), std::array<E, N> or std::vector<E> (rows of a 2-D
@@ -154,6 +163,8 @@ class Context {
   }
 
  private:
+  std::vector<io::FileSplit> recordSplits(const std::string& path, uint64_t recordBytes,
+                                          int minPartitions) const;
   void addListeners(const std::vector<std::pair<std::string, std::string>>& facts);
   int slices(int requested) const;
   std::vector<std::string> hdf5Files(const std::string& path) const;

@@ -1,10 +1,13 @@
 // Key hashing for partitioning and aggregation: std::hash, extended to pairs and tuples.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 namespace kiln {
@@ -28,6 +31,21 @@ template <class A, class B>
 struct Hash<std::pair<A, B>> {
   size_t operator()(const std::pair<A, B>& p) const {
     return detail::combineHash(Hash<A>{}(p.first), Hash<B>{}(p.second));
+  }
+};
+
+// Fixed-size arrays (e.g. a 10-byte sort key): bytes are hashed at once, other elements combined.
+template <class T, size_t N>
+struct Hash<std::array<T, N>> {
+  size_t operator()(const std::array<T, N>& a) const {
+    if constexpr (sizeof(T) == 1 && std::is_integral_v<T>) {
+      return std::hash<std::string_view>{}(
+          std::string_view(reinterpret_cast<const char*>(a.data()), N));
+    } else {
+      size_t h = 0;
+      for (const T& x : a) h = detail::combineHash(h, Hash<T>{}(x));
+      return h;
+    }
   }
 };
 

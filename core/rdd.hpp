@@ -321,6 +321,9 @@ class RDD {
   // A directory of part-00000... files with one line per record, and _SUCCESS when complete.
   // Pairs are written as key<TAB>value. Fails if the directory exists.
   void saveAsTextFile(const std::string& path) const;
+  // The same layout with each record's bytes as they are (T trivially copyable): what
+  // sc.binaryRecords<T> reads back.
+  void saveAsBinaryRecords(const std::string& path) const;
   // One dataset in one HDF5 file, rows in partition order, written by the executors together
   // (parallel HDF5). T as for sc.hdf5. The file appears only when complete (written under
   // FILE.kiln-tmp, then renamed). The dataset carries provenance attributes: kiln_version,
@@ -333,6 +336,10 @@ class RDD {
  private:
   template <class U>
   friend class RDD;  // e.g. checkpoint runs a job on an RDD<long>
+  // Part files in an output directory (saveAsTextFile, saveAsBinaryRecords): encode(block, buf)
+  // appends a block's bytes to buf.
+  template <class Encode>
+  void saveAsPartFiles(const std::string& path, const char* what, Encode encode) const;
   template <class C, class Agg>
   RDD<std::pair<K, C>> combineWith(Agg agg, const Partitioning<K>& partitions, bool mapSideCombine,
                                    const char* name) const;

@@ -364,13 +364,19 @@ RDD<T>::reduceByKeyLocally(F f) const {
 }
 
 template <class T>
-void RDD<T>::saveAsTextFile(const std::string& path) const {
+template <class Encode>
+void RDD<T>::saveAsPartFiles(const std::string& path, const char* what, Encode encode) const {
   auto node = node_;
   sched::JobHooks hooks;
   // Only a directory this job created is removed when it fails: never one that was there.
   auto created = std::make_shared<bool>(false);
-  hooks.prepare = [path, created] {
-    io::createOutputDirectory(path);
+  const std::string name = what;
+  hooks.prepare = [path, created, name] {
+    try {
+      io::createOutputDirectory(path);
+    } catch (const Error& e) {
+      throw Error(name + ": " + e.what());
+    }
     *created = true;
   };
   hooks.commit = [path](const std::vector<ByteBuffer>&) { io::commitOutputDirectory(path); };
@@ -379,23 +385,21 @@ void RDD<T>::saveAsTextFile(const std::string& path) const {
   };
   runJob(
       allPartitions(),
-      [node, path](int p) {
+      [node, path, name, encode](int p) {
         int attempt = TaskContext::get() ? TaskContext::get()->attemptNumber() : 0;
         std::string file = io::attemptFilePath(path, p, attempt);
         std::FILE* f = std::fopen(file.c_str(), "wb");
-        if (!f) throw Error("saveAsTextFile: cannot create " + file);
+        if (!f) throw Error(name + ": cannot create " + file);
         std::string buf;
         bool ok = true;
+        auto flush = [&] {
+          ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+          sched::countOutputBytes(buf.size());
+          buf.clear();
+        };
         auto sink = detail::makeSink<T>([&](std::span<T> block) {
-          for (const T& x : block) {
-            detail::appendText(buf, x);
-            buf.push_back('\n');
-          }
-          if (buf.size() >= (1 << 20)) {
-            ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
-            sched::countOutputBytes(buf.size());
-            buf.clear();
-          }
+          encode(block, buf);
+          if (buf.size() >= (1 << 20)) flush();
         });
         try {
           node->compute(p, sink);
@@ -403,14 +407,33 @@ void RDD<T>::saveAsTextFile(const std::string& path) const {
           std::fclose(f);
           throw;
         }
-        ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
-        sched::countOutputBytes(buf.size());
+        flush();
         ok = (std::fclose(f) == 0) && ok;
-        if (!ok) throw Error("saveAsTextFile: error writing " + file);
+        if (!ok) throw Error(name + ": error writing " + file + " (disk full?)");
         io::commitAttemptFile(path, p, attempt);
         return ByteBuffer();
       },
       hooks);
+}
+
+template <class T>
+void RDD<T>::saveAsTextFile(const std::string& path) const {
+  saveAsPartFiles(path, "saveAsTextFile", [](std::span<T> block, std::string& buf) {
+    for (const T& x : block) {
+      detail::appendText(buf, x);
+      buf.push_back('\n');
+    }
+  });
+}
+
+template <class T>
+void RDD<T>::saveAsBinaryRecords(const std::string& path) const {
+  static_assert(std::is_trivially_copyable_v<T>,
+                "kiln: saveAsBinaryRecords: the element type must be trivially copyable (its "
+                "bytes are written as they are); use saveAsTextFile or saveAsHDF5 otherwise");
+  saveAsPartFiles(path, "saveAsBinaryRecords", [](std::span<T> block, std::string& buf) {
+    buf.append(reinterpret_cast<const char*>(block.data()), block.size() * sizeof(T));
+  });
 }
 
 }  // namespace kiln

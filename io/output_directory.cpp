@@ -14,10 +14,10 @@ namespace fs = std::filesystem;
 void createOutputDirectory(const std::string& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec))
-    throw Error("saveAsTextFile: output directory " + dir + " already exists");
+    throw Error("output directory " + dir + " already exists");
   fs::create_directories(fs::path(dir) / "_temporary", ec);
   if (ec)
-    throw Error("saveAsTextFile: cannot create output directory " + dir + ": " + ec.message());
+    throw Error("cannot create output directory " + dir + ": " + ec.message());
 }
 
 std::string attemptFilePath(const std::string& dir, int partition, int attempt) {
@@ -35,14 +35,14 @@ std::string partFilePath(const std::string& dir, int partition) {
 void commitAttemptFile(const std::string& dir, int partition, int attempt) {
   std::string from = attemptFilePath(dir, partition, attempt), to = partFilePath(dir, partition);
   if (std::rename(from.c_str(), to.c_str()) != 0)
-    throw Error("saveAsTextFile: cannot commit " + to + ": " + std::strerror(errno));
+    throw Error("cannot commit " + to + ": " + std::strerror(errno));
 }
 
 void commitOutputDirectory(const std::string& dir) {
   std::error_code ec;
   fs::remove_all(fs::path(dir) / "_temporary", ec);
   std::ofstream success(fs::path(dir) / "_SUCCESS");
-  if (!success) throw Error("saveAsTextFile: cannot write " + dir + "/_SUCCESS");
+  if (!success) throw Error("cannot write " + dir + "/_SUCCESS");
 }
 
 void abortOutputDirectory(const std::string& dir) {

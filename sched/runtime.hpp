@@ -50,6 +50,8 @@ class Runtime {
   bool isDriver() const { return session_.rank() == 0; }
   bool localMode() const { return session_.size() == 1; }
   int numExecutors() const { return int(executorCores_.size()); }
+  // Task threads of each executor, by executor index.
+  const std::vector<int>& executorThreads() const { return executorCores_; }
   int totalExecutorCores() const;
   const RuntimeOptions& options() const { return options_; }
 
