@@ -1,0 +1,185 @@
+// k-means clustering (Lloyd's algorithm) of points from text or HDF5.
+//   mpirun -n 3 ./kmeans INPUT K OUTDIR [--iterations 10] [--seed 1] [--dataset points]
+// INPUT: text, one point per line (numbers separated by whitespace, all of one dimension), or
+// an HDF5 file (.h5/.hdf5) with a 2-D float64 dataset of one point per row.
+// Initial centres: the K points with the smallest hash of (seed, coordinates), so the result
+// does not depend on partitioning or rank count. An emptied cluster keeps its centre.
+// OUTDIR/centres.txt: one centre per line; OUTDIR/cost.txt: "iteration<TAB>cost", the sum of
+// squared distances to the nearest centre before each update.
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <kiln/kiln.hpp>
+#include <limits>
+#include <string>
+
+namespace {
+
+using Point = std::vector<double>;
+
+uint64_t mix(uint64_t x) {  // splitmix64
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+uint64_t pointHash(const Point& p, uint64_t seed) {
+  uint64_t h = mix(seed);
+  for (double x : p) {
+    uint64_t bits;
+    std::memcpy(&bits, &x, 8);
+    h = mix(h ^ bits);
+  }
+  return h;
+}
+
+Point parsePoint(const std::string& line) {
+  Point p;
+  for (std::string word : kiln::split(line)) {
+    double x = 0;
+    auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), x);
+    if (ec != std::errc() || end != word.data() + word.size() || !std::isfinite(x))
+      throw kiln::Error("kmeans: bad point line '" + line + "': '" + word + "' is not a number");
+    p.push_back(x);
+  }
+  return p;
+}
+
+// Per-cluster coordinate sums and counts, and the cost, of one partition (then of all).
+struct Totals {
+  std::vector<double> sums;  // k x dim
+  std::vector<long> counts;  // k
+  double cost = 0;
+  template <class Archive>
+  void serialize(Archive& ar, unsigned) {
+    ar& sums& counts& cost;
+  }
+};
+
+std::string formatNumber(double x) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, end);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  kiln::Context sc(argc, argv);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+    sc.out() << "usage: kmeans INPUT K OUTDIR [--iterations N] [--seed S] [--dataset NAME]\n"
+                "  INPUT  text (a point per line) or HDF5 (.h5/.hdf5: a 2-D float64 dataset)\n"
+                "  K      clusters; N iterations (default 10); S seed (default 1);\n"
+                "  NAME   the HDF5 dataset (default points)\n"
+                "  OUTDIR gets centres.txt and cost.txt\n";
+    return 0;
+  }
+  long iterations = 10, seed = 1, k = 0;
+  std::string dataset = "points";
+  std::vector<std::string> positional;
+  auto fail = [&](const std::string& why) {
+    if (sc.isDriver()) std::cerr << "kmeans: " << why << " (--help)\n";
+    return 2;
+  };
+  auto number = [](const std::string& s, long& out) {
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && end == s.data() + s.size() && out >= 0;
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--iterations" || a == "--seed" || a == "--dataset") {
+      if (i + 1 == args.size()) return fail(a + " needs a value");
+      const std::string& v = args[++i];
+      if (a == "--dataset")
+        dataset = v;
+      else if (!number(v, a == "--seed" ? seed : iterations))
+        return fail(a + " " + v + ": expected a whole number >= 0");
+    } else {
+      positional.push_back(a);
+    }
+  }
+  if (positional.size() != 3) return fail("expected INPUT K OUTDIR");
+  if (!number(positional[1], k) || k < 1)
+    return fail("K " + positional[1] + ": expected a positive number");
+  const std::string& input = positional[0];
+  const std::string ext = std::filesystem::path(input).extension().string();
+  kiln::RDD<Point> points = (ext == ".h5" || ext == ".hdf5")
+                                ? sc.hdf5<Point>(input, dataset)
+                                : sc.textFile(input)
+                                      .filter([](const std::string& l) {
+                                        return l.find_first_not_of(" \t\r") != std::string::npos;
+                                      })
+                                      .map(parsePoint);
+  points.cache();
+  const uint64_t s = uint64_t(seed);
+  auto initial = points.takeOrdered(
+      k, [s](const Point& a, const Point& b) { return pointHash(a, s) < pointHash(b, s); });
+  if (long(initial.size()) < k)
+    throw kiln::Error("kmeans: " + input + " has " + std::to_string(initial.size()) +
+                      " point(s), fewer than K = " + std::to_string(k));
+  const size_t dim = initial[0].size();
+  if (dim == 0) throw kiln::Error("kmeans: " + input + ": points have no coordinates");
+  // Every point must have the centres' dimension: checked as the points are read.
+  std::vector<double> centres;
+  for (const Point& p : initial) centres.insert(centres.end(), p.begin(), p.end());
+
+  std::vector<double> costs;
+  for (long it = 0; it < iterations; ++it) {
+    auto shared = sc.broadcast(centres);
+    const size_t kk = size_t(k);
+    Totals all = points
+                     .mapPartitions([shared, kk, dim](std::vector<Point>& part) {
+                       const std::vector<double>& c = shared.value();
+                       Totals t{std::vector<double>(kk * dim), std::vector<long>(kk), 0};
+                       for (const Point& p : part) {
+                         if (p.size() != dim)
+                           throw kiln::Error("kmeans: a point has " + std::to_string(p.size()) +
+                                             " coordinates, the others " + std::to_string(dim));
+                         size_t best = 0;
+                         double bestD = std::numeric_limits<double>::infinity();
+                         for (size_t j = 0; j < kk; ++j) {
+                           double d = 0;
+                           for (size_t x = 0; x < dim; ++x) {
+                             double diff = p[x] - c[j * dim + x];
+                             d += diff * diff;
+                           }
+                           if (d < bestD) bestD = d, best = j;
+                         }
+                         for (size_t x = 0; x < dim; ++x) t.sums[best * dim + x] += p[x];
+                         t.counts[best]++;
+                         t.cost += bestD;
+                       }
+                       return std::vector<Totals>{std::move(t)};
+                     })
+                     .reduce([](Totals a, const Totals& b) {
+                       for (size_t i = 0; i < a.sums.size(); ++i) a.sums[i] += b.sums[i];
+                       for (size_t i = 0; i < a.counts.size(); ++i) a.counts[i] += b.counts[i];
+                       a.cost += b.cost;
+                       return a;
+                     });
+    costs.push_back(all.cost);
+    for (size_t j = 0; j < kk; ++j)
+      if (all.counts[j] > 0)
+        for (size_t x = 0; x < dim; ++x)
+          centres[j * dim + x] = all.sums[j * dim + x] / double(all.counts[j]);
+  }
+  if (sc.isDriver()) {
+    std::filesystem::create_directories(positional[2]);
+    std::ofstream out(positional[2] + "/centres.txt"), cost(positional[2] + "/cost.txt");
+    for (size_t j = 0; j < size_t(k); ++j) {
+      for (size_t x = 0; x < dim; ++x) out << (x ? " " : "") << formatNumber(centres[j * dim + x]);
+      out << "\n";
+    }
+    for (size_t i = 0; i < costs.size(); ++i) cost << i << "\t" << formatNumber(costs[i]) << "\n";
+    if (!out || !cost) throw kiln::Error("kmeans: cannot write into " + positional[2]);
+  }
+  sc.out() << "kmeans: " << k << " centres of dimension " << dim << " after " << iterations
+           << " iteration(s)" << (costs.empty() ? "" : ", cost " + formatNumber(costs.back()))
+           << "\n";
+  return 0;
+}
