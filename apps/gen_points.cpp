@@ -8,15 +8,11 @@
 #include <kiln/kiln.hpp>
 #include <string>
 
+#include "splitmix.hpp"
+
 namespace {
 
-uint64_t mix(uint64_t x) {  // splitmix64
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-double unit(uint64_t h) { return (double(h >> 11) + 0.5) / double(uint64_t(1) << 53); }  // (0,1)
+using kiln_apps::mix;
 
 bool positive(const std::string& s, long& out) {
   char* end = nullptr;
@@ -63,11 +59,11 @@ int main(int argc, char** argv) {
         std::vector<double> p(static_cast<size_t>(dim));
         for (long x = 0; x < dim; ++x) {
           // The centre: uniform in [0, 100) per coordinate; spread 2 (Box-Muller).
-          double centre = 100 * unit(mix(s ^ (c * 1000003 + uint64_t(x))));
+          double centre = 100 * kiln_apps::unitInterval(mix(s ^ (c * 1000003 + uint64_t(x))));
           h = mix(h);
-          double u1 = unit(h);
+          double u1 = kiln_apps::unitInterval(h);
           h = mix(h);
-          double u2 = unit(h);
+          double u2 = kiln_apps::unitInterval(h);
           p[size_t(x)] =
               centre + 2 * std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
         }

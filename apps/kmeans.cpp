@@ -16,16 +16,13 @@
 #include <limits>
 #include <string>
 
+#include "splitmix.hpp"
+
 namespace {
 
 using Point = std::vector<double>;
 
-uint64_t mix(uint64_t x) {  // splitmix64
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
+using kiln_apps::mix;
 
 uint64_t pointHash(const Point& p, uint64_t seed) {
   uint64_t h = mix(seed);

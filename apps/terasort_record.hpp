@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "splitmix.hpp"
+
 namespace terasort {
 
 struct Record {
@@ -14,13 +16,7 @@ struct Record {
 };
 static_assert(sizeof(Record) == 100, "a TeraSort record is exactly 100 bytes");
 
-// splitmix64: a good 64-bit mix, the same on every machine.
-inline uint64_t mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
+using kiln_apps::mix;
 
 // Row `row` of a data set with `seed`: a random key; the value holds the row number in hex (so a
 // record is unique and can be traced) and filler derived from it, as gensort does.

@@ -271,6 +271,16 @@ void Runtime::postApplicationEnd() {
 
 bool Runtime::restoreSavedShuffle(const ShuffleDependency& dep, ExecutorBackend& backend) {
   if (checkpointDir_.empty()) return false;  // nothing was saved: costs nothing
+  // Before hashing the lineage (which reads every input file's size and time): is anything
+  // saved at all?
+  bool anySaved = false;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(checkpointDir_, ec))
+    if (entry.path().filename().string().rfind("shuffle-", 0) == 0) {
+      anySaved = true;
+      break;
+    }
+  if (!anySaved) return false;
   const std::string identity = shuffleIdentity(dep, executableStamp_);
   const std::string dir = savedShuffleDir(checkpointDir_, identity);
   auto manifest = readSavedShuffleManifest(dir);

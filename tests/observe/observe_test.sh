@@ -16,12 +16,7 @@ command -v chromium >/dev/null || { echo "skipped: needs Debian's chromium"; exi
 
 work=$(mktemp -d /tmp/kiln-observe-test-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-failures=0
-check() {
-  local name=$1
-  shift
-  if "$@"; then echo "ok: $name"; else echo "FAIL: $name"; failures=$((failures + 1)); fi
-}
+. "$(dirname "$0")/../lib/check.sh"
 for i in $(seq 3000); do echo "alpha beta w$((i % 211)) x$((i % 17))"; done >"$work/in.txt"
 
 # 1. Progress into a file: plain lines "[Stage N:==>   (done + running) / total]", no \r.
@@ -81,5 +76,4 @@ check "shuffle volumes" grep -q "Shuffle written [1-9]" "$work/dom.html"
 "$py" "$report" "$work/in.txt" -o "$work/bad.html" 2>"$work/bad.err"
 check "a file that is no event log is refused, naming it" bash -c "[ $? != 0 ] && grep -q 'in.txt' '$work/bad.err'"
 
-[ $failures = 0 ] && echo "all observability checks passed" || echo "$failures check(s) failed"
-exit $((failures > 0))
+finish observability

@@ -9,12 +9,7 @@ apps=$build/apps
 py=/usr/bin/python3
 work=$(mktemp -d /tmp/kiln-kmeans-test-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-failures=0
-check() {
-  local name=$1
-  shift
-  if "$@"; then echo "ok: $name"; else echo "FAIL: $name"; failures=$((failures + 1)); fi
-}
+. "$(dirname "$0")/../lib/check.sh"
 same() {  # GOT_DIR REF_DIR: centres and costs within 1e-9 relative
   "$py" - "$1" "$2" <<'PY'
 import sys
@@ -55,5 +50,4 @@ check "points of different dimensions are refused" bash -c "[ $? != 0 ] && grep 
 mpirun -n 1 "$apps/kmeans" "$work/text" 0 "$work/x" >/dev/null 2>"$work/arg.err"
 check "K = 0 is refused" bash -c "[ $? = 2 ] && grep -q 'K 0' '$work/arg.err'"
 
-[ $failures = 0 ] && echo "all k-means checks passed" || echo "$failures check(s) failed"
-exit $((failures > 0))
+finish k-means

@@ -10,12 +10,7 @@ apps=$build/apps
 py=/usr/bin/python3
 work=$(mktemp -d /tmp/kiln-pagerank-test-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-failures=0
-check() {
-  local name=$1
-  shift
-  if "$@"; then echo "ok: $name"; else echo "FAIL: $name"; failures=$((failures + 1)); fi
-}
+. "$(dirname "$0")/../lib/check.sh"
 # Same vertices, every rank within 1e-9 relative of the reference.
 close_to() {  # GOT_DIR REFERENCE_FILE
   cat "$1"/part-* | sort -n >"$work/got.txt"
@@ -53,5 +48,4 @@ check "a bad edge line fails the job, naming the line" \
 mpirun -n 1 "$apps/pagerank" "$work/small.txt" "$work/x" --damping 2 >/dev/null 2>"$work/arg.err"
 check "a damping outside [0, 1] is refused" bash -c "[ $? = 2 ] && grep -q 'damping 2' '$work/arg.err'"
 
-[ $failures = 0 ] && echo "all PageRank checks passed" || echo "$failures check(s) failed"
-exit $((failures > 0))
+finish PageRank

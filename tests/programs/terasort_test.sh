@@ -7,12 +7,7 @@ build=$(cd "${1:?usage: terasort_test.sh BUILD_DIR}" && pwd)
 apps=$build/apps
 work=$(mktemp -d /tmp/kiln-terasort-test-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-failures=0
-check() {
-  local name=$1
-  shift
-  if "$@"; then echo "ok: $name"; else echo "FAIL: $name"; failures=$((failures + 1)); fi
-}
+. "$(dirname "$0")/../lib/check.sh"
 
 mpirun -n 3 "$apps/teragen" 200000 "$work/in" --partitions 5 >/dev/null 2>&1
 check "teragen writes 200000 records" [ "$(cat "$work"/in/part-* | wc -c)" = 20000000 ]
@@ -66,5 +61,4 @@ check "terasort refuses a file of partial records, naming it" \
 "$apps/teragen" lots "$work/x" >/dev/null 2>"$work/arg.err"
 check "teragen refuses a bad row count" bash -c "[ $? = 2 ] && grep -q \"not 'lots'\" '$work/arg.err'"
 
-[ $failures = 0 ] && echo "all TeraSort checks passed" || echo "$failures check(s) failed"
-exit $((failures > 0))
+finish TeraSort
