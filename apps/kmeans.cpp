@@ -129,36 +129,36 @@ int main(int argc, char** argv) {
   for (long it = 0; it < iterations; ++it) {
     auto shared = sc.broadcast(centres);
     const size_t kk = size_t(k);
-    Totals all = points
-                     .mapPartitions([shared, kk, dim](std::vector<Point>& part) {
-                       const std::vector<double>& c = shared.value();
-                       Totals t{std::vector<double>(kk * dim), std::vector<long>(kk), 0};
-                       for (const Point& p : part) {
-                         if (p.size() != dim)
-                           throw kiln::Error("kmeans: a point has " + std::to_string(p.size()) +
-                                             " coordinates, the others " + std::to_string(dim));
-                         size_t best = 0;
-                         double bestD = std::numeric_limits<double>::infinity();
-                         for (size_t j = 0; j < kk; ++j) {
-                           double d = 0;
-                           for (size_t x = 0; x < dim; ++x) {
-                             double diff = p[x] - c[j * dim + x];
-                             d += diff * diff;
-                           }
-                           if (d < bestD) bestD = d, best = j;
-                         }
-                         for (size_t x = 0; x < dim; ++x) t.sums[best * dim + x] += p[x];
-                         t.counts[best]++;
-                         t.cost += bestD;
-                       }
-                       return std::vector<Totals>{std::move(t)};
-                     })
-                     .reduce([](Totals a, const Totals& b) {
-                       for (size_t i = 0; i < a.sums.size(); ++i) a.sums[i] += b.sums[i];
-                       for (size_t i = 0; i < a.counts.size(); ++i) a.counts[i] += b.counts[i];
-                       a.cost += b.cost;
-                       return a;
-                     });
+    // One pass: each point is added to its nearest centre's sums as it streams by.
+    Totals zero{std::vector<double>(kk * dim), std::vector<long>(kk), 0};
+    Totals all = points.aggregate(
+        std::move(zero),
+        [shared, kk, dim](Totals t, const Point& p) {
+          const std::vector<double>& c = shared.value();
+          if (p.size() != dim)
+            throw kiln::Error("kmeans: a point has " + std::to_string(p.size()) +
+                              " coordinates, the others " + std::to_string(dim));
+          size_t best = 0;
+          double bestD = std::numeric_limits<double>::infinity();
+          for (size_t j = 0; j < kk; ++j) {
+            double d = 0;
+            for (size_t x = 0; x < dim; ++x) {
+              double diff = p[x] - c[j * dim + x];
+              d += diff * diff;
+            }
+            if (d < bestD) bestD = d, best = j;
+          }
+          for (size_t x = 0; x < dim; ++x) t.sums[best * dim + x] += p[x];
+          t.counts[best]++;
+          t.cost += bestD;
+          return t;
+        },
+        [](Totals a, Totals b) {
+          for (size_t i = 0; i < a.sums.size(); ++i) a.sums[i] += b.sums[i];
+          for (size_t i = 0; i < a.counts.size(); ++i) a.counts[i] += b.counts[i];
+          a.cost += b.cost;
+          return a;
+        });
     costs.push_back(all.cost);
     for (size_t j = 0; j < kk; ++j)
       if (all.counts[j] > 0)
