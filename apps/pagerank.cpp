@@ -5,14 +5,28 @@
 //   mpirun -n 3 ./pagerank EDGES OUTDIR [--iterations 10] [--damping 0.85] [--partitions P]
 // EDGES: text, one "src dst" per line (whitespace-separated vertex ids; '#' starts a comment).
 // OUTDIR: part files of vertex<TAB>rank.
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 #include <kiln/kiln.hpp>
 #include <string>
+#include <unordered_map>
 
 namespace {
 
 using Edge = std::pair<long, long>;
+
+// One partition's out-edges in compressed rows: sources[i] points to
+// targets[offsets[i] .. offsets[i + 1]).
+struct Adjacency {
+  std::vector<long> sources;
+  std::vector<size_t> offsets;
+  std::vector<long> targets;
+  template <class Archive>
+  void serialize(Archive& ar, unsigned) {
+    ar& sources& offsets& targets;
+  }
+};
 
 // "src dst" -> the edge; blank and '#' lines -> nothing; anything else is an error naming it.
 std::vector<Edge> parseEdge(const std::string& line) {
@@ -88,35 +102,71 @@ int main(int argc, char** argv) {
   auto edges = sc.textFile(positional[0]).flatMap(parseEdge);
   if (partitions == 0) partitions = edges.getNumPartitions();
   auto byVertex = std::make_shared<kiln::HashPartitioner<long>>(partitions);
-  // Adjacency lists and the vertex set, hash-partitioned alike: every join below is narrow.
-  auto links = edges.groupByKey(byVertex).cache();
+  // Partition p of the adjacency, the vertices, the ranks and the rank sums all hold the
+  // vertices of hash bucket p, so each iteration zips partitions instead of joining by key.
+  // The adjacency of a partition is one record in compressed rows: no vector per vertex.
+  auto links = edges.partitionBy(byVertex)
+                   .mapPartitions([](std::vector<Edge>& part) {
+                     std::sort(part.begin(), part.end());
+                     Adjacency a;
+                     for (const Edge& e : part) {
+                       if (a.sources.empty() || a.sources.back() != e.first) {
+                         a.sources.push_back(e.first);
+                         a.offsets.push_back(a.targets.size());
+                       }
+                       a.targets.push_back(e.second);
+                     }
+                     a.offsets.push_back(a.targets.size());
+                     return std::vector<Adjacency>{std::move(a)};
+                   })
+                   .cache();
   auto vertices = edges.flatMap([](const Edge& e) {
                          return std::vector<long>{e.first, e.second};
                        })
                       .map([](long v) { return std::pair<long, char>(v, 0); })
                       .reduceByKey([](char a, char) { return a; }, byVertex)
+                      .keys()
                       .cache();
   const double n = double(vertices.count());
   if (n == 0) throw kiln::Error("pagerank: " + positional[0] + " has no edges");
-  auto ranks = vertices.mapValues([n](char) { return 1.0 / n; }).cache();
+  auto ranks = vertices.map([n](long v) { return std::pair<long, double>(v, 1.0 / n); }).cache();
   for (int it = 0; it < iterations; ++it) {
-    auto sums = links.join(ranks)
-                    .flatMap([](const std::pair<long, std::pair<std::vector<long>, double>>& e) {
-                      const auto& [dsts, rank] = e.second;
-                      std::vector<std::pair<long, double>> out;
-                      out.reserve(dsts.size());
-                      for (long d : dsts) out.emplace_back(d, rank / double(dsts.size()));
-                      return out;
-                    })
-                    .reduceByKey(std::plus<>(), byVertex)
-                    .cache();
-    const double dangling = std::max(0.0, 1.0 - sums.values().sum());
-    auto next =
-        vertices.leftOuterJoin(sums)
-            .mapValues([n, damping, dangling](const std::pair<char, std::optional<double>>& s) {
-              return (1 - damping) / n + damping * (s.second.value_or(0.0) + dangling / n);
-            })
+    auto sums =
+        links
+            .zipPartitions(
+                ranks,
+                [](std::vector<Adjacency>& adj, std::vector<std::pair<long, double>>& part) {
+                  std::unordered_map<long, double> rankOf(part.begin(), part.end());
+                  std::vector<std::pair<long, double>> out;
+                  for (const Adjacency& a : adj) {
+                    out.reserve(out.size() + a.targets.size());
+                    for (size_t i = 0; i < a.sources.size(); ++i) {
+                      const size_t from = a.offsets[i], to = a.offsets[i + 1];
+                      const double share = rankOf.at(a.sources[i]) / double(to - from);
+                      for (size_t j = from; j < to; ++j) out.emplace_back(a.targets[j], share);
+                    }
+                  }
+                  return out;
+                })
+            .reduceByKey(std::plus<>(), byVertex)
             .cache();
+    const double dangling = std::max(0.0, 1.0 - sums.values().sum());
+    auto next = vertices
+                    .zipPartitions(
+                        sums,
+                        [n, damping, dangling](std::vector<long>& vs,
+                                               std::vector<std::pair<long, double>>& ss) {
+                          std::unordered_map<long, double> sumOf(ss.begin(), ss.end());
+                          std::vector<std::pair<long, double>> out;
+                          out.reserve(vs.size());
+                          for (long v : vs) {
+                            auto it = sumOf.find(v);
+                            const double in = it == sumOf.end() ? 0.0 : it->second;
+                            out.emplace_back(v, (1 - damping) / n + damping * (in + dangling / n));
+                          }
+                          return out;
+                        })
+                    .cache();
     next.count();  // computed while sums and ranks are cached, then they go
     sums.unpersist();
     ranks.unpersist();
