@@ -12,11 +12,11 @@ constexpr size_t kMaxStagesShown = 3;
 
 }  // namespace
 
-std::string ConsoleProgress::bar() const {
+std::string ConsoleProgress::bar(const std::map<int, StageProgress>& stages) {
   std::string line;
   size_t shown = 0;
-  const size_t perStage = kWidth / std::min(kMaxStagesShown, std::max<size_t>(1, stages_.size()));
-  for (const auto& [id, s] : stages_) {
+  const size_t perStage = kWidth / std::min(kMaxStagesShown, std::max<size_t>(1, stages.size()));
+  for (const auto& [id, s] : stages) {
     if (shown++ == kMaxStagesShown) break;
     std::string head = "[Stage ";
     head += std::to_string(id);
@@ -41,32 +41,20 @@ std::string ConsoleProgress::bar() const {
 }
 
 void ConsoleProgress::onStageSubmitted(const StageInfo& s, int64_t timeMicros) {
-  stages_[s.stage] = StageProgress{s.numTasks, 0, 0, timeMicros};
+  stages_.submitted(s, timeMicros);
 }
 
-void ConsoleProgress::onTaskStart(const TaskStartEvent& e) {
-  if (auto it = stages_.find(e.stage); it != stages_.end()) ++it->second.running;
-}
+void ConsoleProgress::onTaskStart(const TaskStartEvent& e) { stages_.taskStarted(e); }
 
-void ConsoleProgress::onTaskEnd(const TaskEndEvent& e) {
-  auto it = stages_.find(e.stage);
-  if (it == stages_.end()) return;
-  it->second.running = std::max(0, it->second.running - 1);
-  if (e.ok) ++it->second.done;
-}
+void ConsoleProgress::onTaskEnd(const TaskEndEvent& e) { stages_.taskEnded(e); }
 
 void ConsoleProgress::onStageCompleted(const StageCompletedEvent& e) {
-  auto it = stages_.find(e.info.stage);
-  if (it == stages_.end()) return;
+  auto it = stages_.byId().find(e.info.stage);
+  if (it == stages_.byId().end()) return;
   // A stage that was shown as plain lines ends with its final count.
-  if (!terminal_ && shown_) {
-    std::map<int, StageProgress> one{{it->first, it->second}};
-    std::swap(one, stages_);
-    out_ << bar() << "\n" << std::flush;
-    std::swap(one, stages_);
-  }
-  stages_.erase(it);
-  if (stages_.empty()) clear();
+  if (!terminal_ && shown_) out_ << bar({*it}) << "\n" << std::flush;
+  stages_.completed(e.info.stage);
+  if (stages_.byId().empty()) clear();
 }
 
 void ConsoleProgress::onJobEnd(const JobEndEvent&) {
@@ -75,7 +63,8 @@ void ConsoleProgress::onJobEnd(const JobEndEvent&) {
 }
 
 void ConsoleProgress::onTick(int64_t now) {
-  bool due = std::any_of(stages_.begin(), stages_.end(), [&](const auto& s) {
+  const auto& stages = stages_.byId();
+  bool due = std::any_of(stages.begin(), stages.end(), [&](const auto& s) {
     return now - s.second.submitted >= kShowAfterMicros;
   });
   if (!due) return;

@@ -7,6 +7,7 @@
 #include <ostream>
 #include <string>
 
+#include "running_stages.hpp"
 #include "scheduler_listener.hpp"
 
 namespace kiln::sched {
@@ -24,21 +25,16 @@ class ConsoleProgress final : public SchedulerListener {
   void onTick(int64_t timeMicros) override;
 
   // The bar for the running stages, e.g. "[Stage 3:=====>     (316 + 4) / 1000]".
-  std::string bar() const;
+  std::string bar() const { return bar(stages_.byId()); }
 
  private:
-  struct StageProgress {
-    int total = 0;
-    int done = 0;
-    int running = 0;
-    int64_t submitted = 0;
-  };
+  static std::string bar(const std::map<int, StageProgress>& stages);
   void clear();
 
   std::ostream& out_;
   bool terminal_;
   int64_t lineInterval_;
-  std::map<int, StageProgress> stages_;  // running stages by id
+  RunningStages stages_;
   int64_t lastDrawn_ = 0;
   bool shown_ = false;  // a bar is on the terminal's current line
 };

@@ -227,7 +227,7 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
         if (bus_) {
           const int64_t now = wallMicros();
           for (const auto& t : batch) {
-            TaskStartEvent ev{job, t.stage, t.index, t.partition, t.attempt, e, now};
+            TaskStartEvent ev{t, e, now};
             bus_->post([&](SchedulerListener& l) { l.onTaskStart(ev); });
           }
         }
@@ -251,8 +251,7 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
     size_t i = size_t(o.task.index);
     if (run.done[i]) continue;
     if (bus_) {
-      TaskEndEvent ev{job,        o.task.stage, o.task.index, o.task.partition, o.task.attempt,
-                      o.executor, o.ok,         o.error,      o.metrics};
+      TaskEndEvent ev{o.task, o.executor, o.ok, o.error, o.metrics};
       bus_->post([&](SchedulerListener& l) { l.onTaskEnd(ev); });
     }
     if (!o.ok) {

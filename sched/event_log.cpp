@@ -27,6 +27,20 @@ std::string stageJson(const StageInfo& s) {
       .str();
 }
 
+// The fields every task event starts with.
+JsonObject taskEvent(const char* event, int64_t time, const TaskDescriptor& t, int executor) {
+  JsonObject o;
+  o.field("event", event)
+      .field("time", time)
+      .field("job", t.job)
+      .field("stage", t.stage)
+      .field("index", t.index)
+      .field("partition", t.partition)
+      .field("attempt", t.attempt)
+      .field("executor", executor);
+  return o;
+}
+
 }  // namespace
 
 EventLog::EventLog(const std::string& dir, const std::string& appId) : appId_(appId) {
@@ -130,29 +144,12 @@ void EventLog::onStageCompleted(const StageCompletedEvent& e) {
 }
 
 void EventLog::onTaskStart(const TaskStartEvent& e) {
-  line(JsonObject()
-           .field("event", "TaskStart")
-           .field("time", e.timeMicros)
-           .field("job", e.job)
-           .field("stage", e.stage)
-           .field("index", e.index)
-           .field("partition", e.partition)
-           .field("attempt", e.attempt)
-           .field("executor", e.executor)
-           .str());
+  line(taskEvent("TaskStart", e.timeMicros, e.task, e.executor).str());
 }
 
 void EventLog::onTaskEnd(const TaskEndEvent& e) {
   const TaskMetrics& m = e.metrics;
-  line(JsonObject()
-           .field("event", "TaskEnd")
-           .field("time", m.endMicros)
-           .field("job", e.job)
-           .field("stage", e.stage)
-           .field("index", e.index)
-           .field("partition", e.partition)
-           .field("attempt", e.attempt)
-           .field("executor", e.executor)
+  line(taskEvent("TaskEnd", m.endMicros, e.task, e.executor)
            .field("thread", m.thread)
            .field("ok", e.ok)
            .field("error", e.error)

@@ -39,20 +39,12 @@ struct JobEndEvent {
   std::string error;
 };
 struct TaskStartEvent {
-  int64_t job = 0;
-  int stage = 0;
-  int index = 0;
-  int partition = 0;
-  int attempt = 0;
+  TaskDescriptor task;
   int executor = 0;
   int64_t timeMicros = 0;  // when the driver launched it
 };
 struct TaskEndEvent {
-  int64_t job = 0;
-  int stage = 0;
-  int index = 0;
-  int partition = 0;
-  int attempt = 0;
+  TaskDescriptor task;
   int executor = 0;
   bool ok = false;
   std::string error;

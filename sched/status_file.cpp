@@ -26,7 +26,7 @@ void StatusFile::write(int64_t now, bool force) {
   if (!force && now - lastWritten_ < kWriteEveryMicros) return;
   lastWritten_ = now;
   std::string stages = "[";
-  for (const auto& [id, s] : stages_)
+  for (const auto& [id, s] : stages_.byId())
     stages += std::string(stages.size() > 1 ? "," : "") + JsonObject()
                                                               .field("stage", id)
                                                               .field("rdd", s.rdd)
@@ -93,25 +93,18 @@ void StatusFile::onJobEnd(const JobEndEvent& e) {
 }
 
 void StatusFile::onStageSubmitted(const StageInfo& s, int64_t timeMicros) {
-  stages_[s.stage] = StageProgress{s.rddName, s.numTasks, 0, 0};
+  stages_.submitted(s, timeMicros);
   write(timeMicros, false);
 }
 
 void StatusFile::onStageCompleted(const StageCompletedEvent& e) {
-  stages_.erase(e.info.stage);
+  stages_.completed(e.info.stage);
   write(e.completeMicros, false);
 }
 
-void StatusFile::onTaskStart(const TaskStartEvent& e) {
-  if (auto it = stages_.find(e.stage); it != stages_.end()) ++it->second.running;
-}
+void StatusFile::onTaskStart(const TaskStartEvent& e) { stages_.taskStarted(e); }
 
-void StatusFile::onTaskEnd(const TaskEndEvent& e) {
-  auto it = stages_.find(e.stage);
-  if (it == stages_.end()) return;
-  it->second.running = std::max(0, it->second.running - 1);
-  if (e.ok) ++it->second.done;
-}
+void StatusFile::onTaskEnd(const TaskEndEvent& e) { stages_.taskEnded(e); }
 
 void StatusFile::onTick(int64_t timeMicros) { write(timeMicros, false); }
 

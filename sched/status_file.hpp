@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "running_stages.hpp"
 #include "scheduler_listener.hpp"
 
 namespace kiln::sched {
@@ -28,12 +29,6 @@ class StatusFile final : public SchedulerListener {
   void onTick(int64_t timeMicros) override;
 
  private:
-  struct StageProgress {
-    std::string rdd;
-    int total = 0;
-    int done = 0;
-    int running = 0;
-  };
   void write(int64_t now, bool force);
 
   std::string path_;
@@ -47,7 +42,7 @@ class StatusFile final : public SchedulerListener {
   int jobsDone_ = 0;
   int jobsFailed_ = 0;
   std::string lastError_;
-  std::map<int, StageProgress> stages_;
+  RunningStages stages_;
 };
 
 }  // namespace kiln::sched

@@ -35,11 +35,12 @@ void startStage(ConsoleProgress& p, int64_t t0) {
   s.stage = 3;
   s.numTasks = 10;
   p.onStageSubmitted(s, t0);
-  p.onTaskStart({0, 3, 0, 0, 0, 0, t0});
-  p.onTaskStart({0, 3, 1, 1, 0, 0, t0});
-  p.onTaskStart({0, 3, 2, 2, 0, 0, t0});
+  sched::TaskStartEvent start;
+  start.task.stage = 3;
+  start.timeMicros = t0;
+  for (int i = 0; i < 3; ++i) p.onTaskStart(start);
   sched::TaskEndEvent done;
-  done.stage = 3;
+  done.task.stage = 3;
   done.ok = true;
   p.onTaskEnd(done);
 }
