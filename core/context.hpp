@@ -10,6 +10,7 @@
 #include "broadcast.hpp"
 #include "conf.hpp"
 #include "nodes/binary_records_node.hpp"
+#include "nodes/hdf5_column_batch_node.hpp"
 #include "nodes/hdf5_source_node.hpp"
 #include "nodes/source_nodes.hpp"
 #include "nodes/text_file_node.hpp"
@@ -120,6 +121,29 @@ class Context {
     auto slices = detail::hdf5Slices(rows, rowsPerPartition((0 + ... + sizeof(Ts))));
     return RDD<std::tuple<Ts...>>(std::make_shared<detail::Hdf5ColumnsNode<Ts...>>(
         runtime_, std::move(files), datasets, std::move(slices)));
+  }
+
+  // Equal-length 1-D numeric columns (any integer or float type, converted to double) read in
+  // batches of at most batchRows rows: one ColumnBatch record per batch, columns in the order
+  // named. For column-at-a-time code over wide tables whose columns are chosen at run time.
+  RDD<ColumnBatch> hdf5ColumnBatches(const std::string& path,
+                                     const std::vector<std::string>& datasets,
+                                     uint64_t batchRows = 65536) const {
+    if (datasets.empty()) throw Error("hdf5ColumnBatches: name at least one dataset");
+    if (batchRows == 0) throw Error("hdf5ColumnBatches: batchRows must be positive");
+    auto files = hdf5Files(path);
+    std::vector<uint64_t> rows;
+    for (const auto& f : files) {
+      rows.push_back(io::checkNumericColumn(f, datasets[0]));
+      for (size_t i = 1; i < datasets.size(); ++i)
+        if (uint64_t n = io::checkNumericColumn(f, datasets[i]); n != rows.back())
+          throw Error("hdf5ColumnBatches: " + f + ": dataset " + datasets[i] + " has " +
+                      std::to_string(n) + " rows, " + datasets[0] + " has " +
+                      std::to_string(rows.back()));
+    }
+    auto slices = detail::hdf5Slices(rows, rowsPerPartition(datasets.size() * sizeof(double)));
+    return RDD<ColumnBatch>(std::make_shared<detail::Hdf5ColumnBatchNode>(
+        runtime_, std::move(files), datasets, std::move(slices), batchRows));
   }
 
   // Spark's sc.union (a C++ keyword, hence the underscore).

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "../io/hdf5_attribute.hpp"
 #include "../sched/lineage_string.hpp"
 #include "hash.hpp"
 #include "node.hpp"
@@ -30,10 +31,17 @@ namespace kiln {
 template <class T>
 class RDD;
 
+// A dataset attribute: {"name", "text"}, {"name", 1.5} or {"name", std::vector<double>{...}}.
+using Hdf5Attribute = io::Hdf5Attribute;
+
 struct Hdf5WriteOptions {
   uint64_t chunkRows = 0;  // 0: contiguous, or chunked by 65536 rows when deflate is on
   int deflateLevel = 0;    // 0 (off) to 9
   bool overwrite = false;  // replace an existing file instead of failing
+  // Add the dataset to the file (created if missing) instead of writing a new file; fails if
+  // the dataset exists. Written in place: a failed append removes the dataset again.
+  bool append = false;
+  std::vector<Hdf5Attribute> attributes = {};  // besides the provenance attributes
 };
 
 namespace detail {

@@ -15,6 +15,37 @@
 namespace kiln {
 
 namespace detail {
+inline void encodeAttribute(ByteBuffer& out, const io::Hdf5Attribute& a) {
+  out.putString(a.name);
+  out.put(uint8_t(a.value.index()));
+  if (const auto* s = std::get_if<std::string>(&a.value)) {
+    out.putString(*s);
+  } else if (const auto* d = std::get_if<double>(&a.value)) {
+    out.put(*d);
+  } else {
+    const auto& v = std::get<std::vector<double>>(a.value);
+    out.putVarint(v.size());
+    for (double x : v) out.put(x);
+  }
+}
+inline io::Hdf5Attribute decodeAttribute(ByteReader& in) {
+  io::Hdf5Attribute a;
+  a.name = std::string(in.getString());
+  switch (in.get<uint8_t>()) {
+    case 0:
+      a.value = std::string(in.getString());
+      break;
+    case 1:
+      a.value = in.get<double>();
+      break;
+    default: {
+      std::vector<double> v(in.getVarint());
+      for (double& x : v) x = in.get<double>();
+      a.value = std::move(v);
+    }
+  }
+  return a;
+}
 inline std::string utcNow() {
   std::time_t t = std::time(nullptr);
   char buf[32];
@@ -36,7 +67,14 @@ void RDD<T>::saveAsHDF5(const std::string& file, const std::string& dataset,
                 std::to_string(options.deflateLevel) + ")");
   sched::Runtime& rt = node_->runtime();
   const int held = rt.newRddId();  // the id under which executors hold the partitions meanwhile
-  const std::string tmp = file + ".kiln-tmp";
+  // A new file is written under a temporary name and renamed when complete; an append writes
+  // into the file itself.
+  const std::string tmp = options.append ? file : file + ".kiln-tmp";
+  struct AppendState {
+    bool createdFile = false;  // the append found no file
+    bool prepared = false;     // past the checks: whatever exists now is this job's to remove
+  };
+  auto append = std::make_shared<AppendState>();
   const auto layout = detail::Hdf5Record<T>::layout();
   constexpr bool kVectorRows = !std::is_trivially_copyable_v<T>;  // std::vector<E>: rows flattened
   const uint64_t chunkRows = options.chunkRows > 0      ? options.chunkRows
@@ -44,14 +82,23 @@ void RDD<T>::saveAsHDF5(const std::string& file, const std::string& dataset,
                                                         : 0;
 
   sched::JobHooks hooks;
-  hooks.prepare = [file, tmp, options] {
+  hooks.prepare = [file, dataset, tmp, options, append] {
     std::error_code ec;
-    if (fs::exists(file, ec) && !options.overwrite)
-      throw Error("saveAsHDF5: " + file + " already exists (set overwrite to replace it)");
+    if (fs::exists(file, ec) && !options.overwrite && !options.append)
+      throw Error("saveAsHDF5: " + file +
+                  " already exists (set overwrite to replace it, or append to add a dataset)");
     fs::path dir = fs::absolute(file).parent_path();
     if (!fs::is_directory(dir, ec))
       throw Error("saveAsHDF5: " + file + ": directory " + dir.string() + " does not exist");
-    fs::remove(tmp, ec);
+    if (options.append) {
+      append->createdFile = !fs::exists(file, ec);
+      // Checked here, so that a failed append only ever removes a dataset it created.
+      if (!append->createdFile && io::hasObject(file, dataset))
+        throw Error("saveAsHDF5: " + file + ": dataset " + dataset + " already exists");
+      append->prepared = true;
+    }
+    else
+      fs::remove(tmp, ec);
   };
   hooks.commit = [&, file, tmp](const std::vector<ByteBuffer>& results) {
     // Partition p's rows start after those of partitions 0..p-1.
@@ -86,11 +133,10 @@ void RDD<T>::saveAsHDF5(const std::string& file, const std::string& dataset,
     auto attributes = rt.provenance();
     attributes.emplace_back("created", detail::utcNow());
     if (const char* job = std::getenv("SLURM_JOB_ID")) attributes.emplace_back("slurm_job_id", job);
-    plan.putVarint(attributes.size());
-    for (const auto& [k, v] : attributes) {
-      plan.putString(k);
-      plan.putString(v);
-    }
+    plan.put(uint8_t(options.append));
+    plan.putVarint(attributes.size() + options.attributes.size());
+    for (const auto& [k, v] : attributes) detail::encodeAttribute(plan, {k, v});
+    for (const auto& a : options.attributes) detail::encodeAttribute(plan, a);
     const int numExec = rt.numExecutors();
     plan.putVarint(ranges.size());
     for (size_t p = 0; p < ranges.size(); ++p) {
@@ -101,13 +147,19 @@ void RDD<T>::saveAsHDF5(const std::string& file, const std::string& dataset,
       plan.put(ranges[p].second);
     }
     rt.runOnExecutors(plan);
+    if (options.append) return;
     std::error_code ec;
     fs::rename(tmp, file, ec);
     if (ec) throw Error("saveAsHDF5: cannot move " + tmp + " to " + file + ": " + ec.message());
   };
-  hooks.abort = [tmp] {
+  hooks.abort = [tmp, dataset, options, append] {
     std::error_code ec;
-    fs::remove(tmp, ec);
+    if (!options.append)
+      fs::remove(tmp, ec);
+    else if (append->prepared && append->createdFile)
+      fs::remove(tmp, ec);
+    else if (append->prepared)
+      io::removeDataset(tmp, dataset);
   };
   hooks.onExecutors = [&rt, held, layout](MPI_Comm comm, ByteReader& plan) {
     io::Hdf5WriteSpec spec;
@@ -118,10 +170,9 @@ void RDD<T>::saveAsHDF5(const std::string& file, const std::string& dataset,
     spec.rowLength = plan.get<uint64_t>();
     spec.chunkRows = plan.get<uint64_t>();
     spec.deflateLevel = plan.get<int32_t>();
-    for (uint64_t n = plan.getVarint(); n > 0; --n) {
-      std::string k(plan.getString());
-      spec.attributes.emplace_back(k, std::string(plan.getString()));
-    }
+    spec.append = plan.get<uint8_t>() != 0;
+    for (uint64_t n = plan.getVarint(); n > 0; --n)
+      spec.attributes.push_back(detail::decodeAttribute(plan));
     int me = 0;
     MPI_Comm_rank(comm, &me);
     std::vector<io::WriteSlice> mine;

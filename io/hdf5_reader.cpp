@@ -126,6 +126,34 @@ DatasetShape checkDataset(const std::string& file, const std::string& dataset,
   return shape;
 }
 
+bool hasObject(const std::string& file, const std::string& path) {
+  std::lock_guard lock(hdf5Mutex());
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) return false;
+  bool found = H5Lexists(f, path.c_str(), H5P_DEFAULT) > 0;
+  H5Fclose(f);
+  return found;
+}
+
+uint64_t checkNumericColumn(const std::string& file, const std::string& dataset) {
+  std::lock_guard lock(hdf5Mutex());
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  Handle f(openFile(file), H5Fclose);
+  if (H5Lexists(f.id, dataset.c_str(), H5P_DEFAULT) <= 0) fail(file, dataset, "no such dataset");
+  Handle d(H5Dopen2(f.id, dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  if (d.id < 0) fail(file, dataset, "cannot open (not a dataset?)");
+  Handle space(H5Dget_space(d.id), H5Sclose);
+  Handle type(H5Dget_type(d.id), H5Tclose);
+  if (H5Sget_simple_extent_ndims(space.id) != 1) fail(file, dataset, "is not a 1-D column");
+  H5T_class_t cls = H5Tget_class(type.id);
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+    fail(file, dataset, "holds neither integers nor floats");
+  hsize_t rows = 0;
+  H5Sget_simple_extent_dims(space.id, &rows, nullptr);
+  return rows;
+}
+
 void readRows(const std::string& file, const std::string& dataset, const RecordLayout& layout,
               uint64_t rowLength, uint64_t start, uint64_t count, void* dst) {
   if (count == 0) return;

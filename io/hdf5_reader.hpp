@@ -52,6 +52,14 @@ struct DatasetShape {
 DatasetShape checkDataset(const std::string& file, const std::string& dataset,
                           const RecordLayout& layout);
 
+// Whether file (an HDF5 file) has a dataset or group at that path; false if it cannot be opened.
+bool hasObject(const std::string& file, const std::string& path);
+
+// Opens file/dataset and checks that it is a 1-D dataset of integers or floats, which
+// readRows converts to double when asked for Float64 (integers beyond 2^53 round). Returns the
+// row count. Throws kiln::Error naming the file and the dataset.
+uint64_t checkNumericColumn(const std::string& file, const std::string& dataset);
+
 // Reads rows [start, start + count) into dst: count records of the layout, back to back
 // (count * rowLength elements for rows). Thread-safe: HDF5 calls are serialized.
 void readRows(const std::string& file, const std::string& dataset, const RecordLayout& layout,

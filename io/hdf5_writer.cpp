@@ -3,6 +3,7 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <mutex>
 
 #include "../util/error.hpp"
@@ -20,7 +21,46 @@ void agree(MPI_Comm comm, bool ok, const Hdf5WriteSpec& spec, const std::string&
     throw Error("saveAsHDF5: " + spec.file + ": dataset " + spec.dataset + ": " + step + " failed");
 }
 
+// Text as a variable-length string, a number as a scalar double, a list as a 1-D double array.
+bool writeAttribute(hid_t dset, const Hdf5Attribute& a) {
+  hid_t type = -1, space = -1;
+  const void* data = nullptr;
+  const char* text = nullptr;
+  if (const auto* s = std::get_if<std::string>(&a.value)) {
+    type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    space = H5Screate(H5S_SCALAR);
+    text = s->c_str();
+    data = &text;
+  } else if (const auto* d = std::get_if<double>(&a.value)) {
+    type = H5Tcopy(H5T_NATIVE_DOUBLE);
+    space = H5Screate(H5S_SCALAR);
+    data = d;
+  } else {
+    const auto& v = std::get<std::vector<double>>(a.value);
+    type = H5Tcopy(H5T_NATIVE_DOUBLE);
+    hsize_t n = v.size();
+    space = H5Screate_simple(1, &n, nullptr);
+    data = v.data();
+  }
+  hid_t attr = H5Acreate2(dset, a.name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT);
+  bool ok = attr >= 0 && H5Awrite(attr, type, data) >= 0;
+  if (attr >= 0) H5Aclose(attr);
+  H5Sclose(space);
+  H5Tclose(type);
+  return ok;
+}
+
 }  // namespace
+
+void removeDataset(const std::string& file, const std::string& dataset) {
+  std::lock_guard lock(hdf5Mutex());
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  if (f < 0) return;
+  if (H5Lexists(f, dataset.c_str(), H5P_DEFAULT) > 0) H5Ldelete(f, dataset.c_str(), H5P_DEFAULT);
+  H5Fclose(f);
+}
 
 void writeDatasetCollectively(MPI_Comm comm, const Hdf5WriteSpec& spec,
                               const std::vector<WriteSlice>& mine,
@@ -49,7 +89,20 @@ void writeDatasetCollectively(MPI_Comm comm, const Hdf5WriteSpec& spec,
 
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
   H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-  hid_t file = H5Fcreate(spec.file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  hid_t file = -1;
+  bool existed = false;
+  if (spec.append) {
+    // Every rank must take the same branch: the driver's view of the file decides for all.
+    int exists = 0;
+    if (FILE* probe = std::fopen(spec.file.c_str(), "rb")) {
+      std::fclose(probe);
+      exists = 1;
+    }
+    MPI_Allreduce(MPI_IN_PLACE, &exists, 1, MPI_INT, MPI_MAX, comm);
+    existed = exists != 0;
+  }
+  file = existed ? H5Fopen(spec.file.c_str(), H5F_ACC_RDWR, fapl)
+                 : H5Fcreate(spec.file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose(fapl);
   hid_t space = -1, dset = -1, dxpl = -1;
   // Every object must be closed before the file, or closing the file fails.
@@ -62,7 +115,11 @@ void writeDatasetCollectively(MPI_Comm comm, const Hdf5WriteSpec& spec,
     if (file >= 0) H5Fclose(file);
   };
   try {
-    agree(comm, file >= 0, spec, "creating the file (is the directory writable?)");
+    agree(comm, file >= 0, spec,
+          existed ? "opening the file to add a dataset (is it an HDF5 file?)"
+                  : "creating the file (is the directory writable?)");
+    if (existed && H5Lexists(file, spec.dataset.c_str(), H5P_DEFAULT) > 0)
+      throw Error("saveAsHDF5: " + spec.file + ": dataset " + spec.dataset + " already exists");
     const int rank = rows ? 2 : 1;
     hsize_t dims[2] = {spec.totalRows, spec.rowLength};
     space = H5Screate_simple(rank, dims, nullptr);
@@ -112,17 +169,7 @@ void writeDatasetCollectively(MPI_Comm comm, const Hdf5WriteSpec& spec,
     dxpl = -1;
     agree(comm, ok, spec, "writing");
 
-    hid_t strType = H5Tcopy(H5T_C_S1);
-    H5Tset_size(strType, H5T_VARIABLE);
-    hid_t scalar = H5Screate(H5S_SCALAR);
-    for (const auto& [name, value] : spec.attributes) {
-      hid_t attr = H5Acreate2(dset, name.c_str(), strType, scalar, H5P_DEFAULT, H5P_DEFAULT);
-      const char* v = value.c_str();
-      ok = attr >= 0 && H5Awrite(attr, strType, &v) >= 0 && ok;
-      if (attr >= 0) H5Aclose(attr);
-    }
-    H5Sclose(scalar);
-    H5Tclose(strType);
+    for (const auto& a : spec.attributes) ok = writeAttribute(dset, a) && ok;
     H5Dclose(dset);
     dset = -1;
     H5Sclose(space);

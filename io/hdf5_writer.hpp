@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "hdf5_attribute.hpp"
 #include "hdf5_reader.hpp"
 
 namespace kiln::io {
@@ -20,7 +21,8 @@ struct Hdf5WriteSpec {
   uint64_t rowLength = 1;  // rows: elements per row
   uint64_t chunkRows = 0;  // 0: contiguous storage; else chunked (needed for deflate)
   int deflateLevel = 0;    // 0-9, with the shuffle filter; plain deflate so h5py reads it
-  std::vector<std::pair<std::string, std::string>> attributes;  // string attributes of the dataset
+  std::vector<Hdf5Attribute> attributes;
+  bool append = false;  // add the dataset to spec.file if it exists, instead of replacing the file
 };
 
 struct WriteSlice {
@@ -29,12 +31,15 @@ struct WriteSlice {
   uint64_t count = 0;
 };
 
-// Creates spec.file (replacing it) and the dataset, writes every rank's slices and the
+// Creates spec.file (replacing it, or opening it when appending) and the dataset, writes every rank's slices and the
 // attributes. Collective over comm: every rank calls it, with preparationError non-empty if it
 // could not gather its slices (then every rank stops before touching the file). Throws
 // kiln::Error naming the file; a failure seen by any rank is raised on all of them.
 void writeDatasetCollectively(MPI_Comm comm, const Hdf5WriteSpec& spec,
                               const std::vector<WriteSlice>& mine,
                               const std::string& preparationError = "");
+
+// Removes one dataset from a file, serially (undoing a failed append). Errors are ignored.
+void removeDataset(const std::string& file, const std::string& dataset);
 
 }  // namespace kiln::io

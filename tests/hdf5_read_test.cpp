@@ -100,6 +100,30 @@ TEST_F(Hdf5Read, NumbersRowsStructsAndColumns) {
   EXPECT_EQ(cols[13], (std::tuple<double, int16_t>(26.0, 3)));
 }
 
+TEST_F(Hdf5Read, ColumnBatchesConvertNumbersToDouble) {
+  auto sc = makeContext({{"kiln.hdf5.partitionBytes", "4000"}});
+  // int16 and float64 columns, in batches of at most 64 rows, over both files.
+  auto batches =
+      sc->hdf5ColumnBatches(dir.path("[ab].h5"), {"cols/detector", "cols/energy"}, 64).collect();
+  std::vector<double> detector, energy;
+  for (const auto& b : batches) {
+    ASSERT_EQ(b.columns.size(), 2u);
+    ASSERT_LE(b.numRows(), 64u);
+    ASSERT_EQ(b.columns[1].size(), b.numRows());
+    detector.insert(detector.end(), b.columns[0].begin(), b.columns[0].end());
+    energy.insert(energy.end(), b.columns[1].begin(), b.columns[1].end());
+  }
+  ASSERT_EQ(energy.size(), 1037u);
+  for (int i = 0; i < 1037; ++i) {
+    ASSERT_EQ(energy[size_t(i)], i * 2.0);
+    ASSERT_EQ(detector[size_t(i)], i % 5);
+  }
+  EXPECT_GE(batches.size(), 17u);  // 1037 rows in batches of at most 64
+  EXPECT_THROW(sc->hdf5ColumnBatches(dir.path("a.h5"), {"cols/energy", "cols/short"}), Error);
+  EXPECT_THROW(sc->hdf5ColumnBatches(dir.path("a.h5"), {"rows"}), Error);  // 2-D
+  EXPECT_THROW(sc->hdf5ColumnBatches(dir.path("a.h5"), {"nope"}), Error);
+}
+
 TEST_F(Hdf5Read, SeveralFilesReadAsOneRdd) {
   auto sc = makeContext({{"kiln.hdf5.partitionBytes", "256"}});
   auto all = sc->hdf5<int32_t>(dir.path("[ab].h5"), "ints").collect();

@@ -133,5 +133,40 @@ TEST(Hdf5Write, RefusesToOverwriteAndCleansUpFailures) {
                JobFailed);
 }
 
+TEST(Hdf5Write, AppendsDatasetsWithAttributesToOneFile) {
+  auto sc = makeContext({{"kiln.task.maxFailures", "1"}});
+  TempDir dir;
+  const std::string f = dir.path("results.h5");
+  sc->range(0, 1000, 1, 3).saveAsHDF5(f, "a", {.append = true});  // creates the file
+  sc->parallelize(std::vector<std::vector<double>>{{1, 2, 3}, {4, 5, 6}}, 1)
+      .saveAsHDF5(f, "hist/two_d",
+                  {.append = true,
+                   .attributes = {{"axis", std::string("energy")},
+                                  {"low", 0.5},
+                                  {"edges", std::vector<double>{0, 1, 2}}}});
+  EXPECT_EQ(sc->hdf5<long>(f, "a").count(), 1000);
+  // The dataset exists: refused, and the file keeps both datasets.
+  EXPECT_THROW(sc->range(0, 5).saveAsHDF5(f, "a", {.append = true}), JobFailed);
+  // A failing append leaves the file as it was.
+  EXPECT_THROW(sc->range(0, 100, 1, 4)
+                   .map([](long x) {
+                     if (x == 77) throw std::runtime_error("bad row");
+                     return x;
+                   })
+                   .saveAsHDF5(f, "broken", {.append = true}),
+               JobFailed);
+  EXPECT_EQ(checkWithH5py(R"(
+import h5py, numpy as np, sys
+with h5py.File(")" + f + R"(", "r") as h:
+    d = h["hist/two_d"]
+    ok = sorted(h.keys()) == ["a", "hist"] and np.array_equal(h["a"][:], np.arange(1000))
+    ok = ok and d.shape == (2, 3) and d[1, 2] == 6 and d.attrs["axis"] == "energy"
+    ok = ok and d.attrs["low"] == 0.5 and list(d.attrs["edges"]) == [0, 1, 2]
+    if not ok: print(list(h.keys()), d.shape, dict(d.attrs))
+    sys.exit(0 if ok else 1)
+)"),
+            0);
+}
+
 }  // namespace
 }  // namespace kiln::test
