@@ -10,29 +10,46 @@
 
 namespace kiln::mpi {
 
-// Sleeps a little longer each time nothing happens: quick to react after activity, near-zero
-// CPU when idle. Call reset() whenever something happened.
+// Waits between polls that found nothing: quick to react while messages are flowing, near-zero
+// CPU when idle. For the first kSpin after activity it does not sleep at all: a reply to a
+// message just sent usually arrives within tens of microseconds, and a sleep would add at least
+// that much to every message hop of a job. Then it sleeps, doubling from kMinSleep up to
+// kBusyMaxSleep, and once idle for kIdleAfter, up to kMaxSleep. Call reset() whenever
+// something happened.
 class Backoff {
  public:
-  void reset() { idleRounds_ = 0; }
-  // How long to wait now that another poll found nothing: zero for the first rounds, then
-  // doubling up to kMaxSleep.
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::microseconds kSpin{1000};
+  static constexpr std::chrono::microseconds kMinSleep{16};
+  static constexpr std::chrono::microseconds kBusyMaxSleep{256};
+  static constexpr std::chrono::microseconds kIdleAfter{20000};
+  // The worst-case extra latency of an idle rank.
+  static constexpr std::chrono::microseconds kMaxSleep{1024};
+
+  Backoff() : since_(Clock::now()) {}
+  void reset() {
+    since_ = Clock::now();
+    sleep_ = std::chrono::microseconds(0);
+  }
+  // How long to wait now that another poll found nothing.
   std::chrono::microseconds nextDelay() {
-    if (++idleRounds_ < kSpinRounds) return std::chrono::microseconds(0);
-    int shift = std::min(idleRounds_ - kSpinRounds, 5);
-    return std::chrono::microseconds(kMinSleepUs << shift);
+    const auto idle = Clock::now() - since_;
+    if (idle < kSpin) return std::chrono::microseconds(0);
+    const auto cap = idle < kIdleAfter ? kBusyMaxSleep : kMaxSleep;
+    sleep_ = std::min(cap, sleep_.count() == 0 ? kMinSleep : sleep_ * 2);
+    return sleep_;
   }
   void idle() {
     auto d = nextDelay();
-    if (d.count() > 0) std::this_thread::sleep_for(d);
+    if (d.count() > 0)
+      std::this_thread::sleep_for(d);
+    else
+      std::this_thread::yield();  // a thread with work on this core goes first
   }
-  // The worst-case extra latency of an idle rank.
-  static constexpr std::chrono::microseconds kMaxSleep{32 << 5};
 
  private:
-  static constexpr int kSpinRounds = 64;
-  static constexpr int kMinSleepUs = 32;
-  int idleRounds_ = 0;
+  Clock::time_point since_;
+  std::chrono::microseconds sleep_{0};
 };
 
 // Starts a non-blocking MPI operation and polls it to completion with back-off.

@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include <sys/prctl.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +15,9 @@
 namespace kiln::mpi {
 
 Session::Session(int* argc, char*** argv) {
+  // Polling sleeps are tens of microseconds; Linux's default 50 us timer slack would stretch
+  // each one (and every message hop) to several times that. Threads started later inherit it.
+  prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
   int initialized = 0;
   MPI_Initialized(&initialized);
   if (!initialized) {
