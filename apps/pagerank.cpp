@@ -5,44 +5,63 @@
 //   mpirun -n 3 ./pagerank EDGES OUTDIR [--iterations 10] [--damping 0.85] [--partitions P]
 // EDGES: text, one "src dst" per line (whitespace-separated vertex ids; '#' starts a comment).
 // OUTDIR: part files of vertex<TAB>rank.
+// How: vertex ids are numbered densely (0..N-1) once; each edge partition is then cached as
+// two arrays of dense ids, and an iteration is one aggregate: every task adds its edges'
+// shares into a dense array of N sums, the arrays are added up, and every rank (each gets the
+// result of an action) computes the next ranks. The cost per task is N doubles of memory; the
+// graph itself stays distributed.
 #include <algorithm>
 #include <charconv>
 #include <iostream>
 #include <kiln/kiln.hpp>
+#include <memory>
 #include <string>
-#include <unordered_map>
 
 namespace {
 
 using Edge = std::pair<long, long>;
 
-// One partition's out-edges in compressed rows: sources[i] points to
-// targets[offsets[i] .. offsets[i + 1]).
-struct Adjacency {
-  std::vector<long> sources;
-  std::vector<size_t> offsets;
-  std::vector<long> targets;
+// One partition's edges as dense vertex numbers.
+struct EdgeBlock {
+  std::vector<uint32_t> from, to;
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
-    ar& sources& offsets& targets;
+    ar& from& to;
   }
 };
 
-// "src dst" -> the edge; blank and '#' lines -> nothing; anything else is an error naming it.
-std::vector<Edge> parseEdge(const std::string& line) {
-  std::vector<std::string> w;
-  for (std::string word : kiln::split(line)) w.push_back(std::move(word));
-  if (w.empty() || w[0][0] == '#') return {};
+bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+// Blank and '#' lines hold no edge.
+bool holdsEdge(const std::string& line) {
+  size_t i = 0;
+  while (i < line.size() && isSpace(line[i])) ++i;
+  return i < line.size() && line[i] != '#';
+}
+
+// "src dst" -> the edge; anything else is an error naming the line.
+Edge parseEdge(const std::string& line) {
   long v[2] = {0, 0};
-  bool ok = w.size() == 2;
-  for (size_t i = 0; ok && i < 2; ++i) {
-    auto [end, ec] = std::from_chars(w[i].data(), w[i].data() + w[i].size(), v[i]);
-    ok = ec == std::errc() && end == w[i].data() + w[i].size() && v[i] >= 0;
+  const char *p = line.data(), *end = line.data() + line.size();
+  bool ok = true;
+  for (int i = 0; i < 2 && ok; ++i) {
+    while (p < end && isSpace(*p)) ++p;
+    auto [next, ec] = std::from_chars(p, end, v[i]);
+    ok = ec == std::errc() && next != p && v[i] >= 0 && (next == end || isSpace(*next));
+    p = next;
   }
-  if (!ok)
+  while (ok && p < end && isSpace(*p)) ++p;
+  if (!ok || p != end)
     throw kiln::Error("pagerank: bad edge line '" + line +
                       "': expected two non-negative vertex ids, 'src dst'");
-  return {Edge(v[0], v[1])};
+  return {v[0], v[1]};
+}
+
+// Element-wise sum, for aggregate's combine step.
+template <class T>
+std::vector<T> addUp(std::vector<T> a, std::vector<T> b) {
+  for (size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+  return a;
 }
 
 std::string formatRank(const std::pair<long, double>& vr) {
@@ -99,81 +118,80 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  auto edges = sc.textFile(positional[0]).flatMap(parseEdge);
-  if (partitions == 0) partitions = edges.getNumPartitions();
-  auto byVertex = std::make_shared<kiln::HashPartitioner<long>>(partitions);
-  // Partition p of the adjacency, the vertices, the ranks and the rank sums all hold the
-  // vertices of hash bucket p, so each iteration zips partitions instead of joining by key.
-  // The adjacency of a partition is one record in compressed rows: no vector per vertex.
-  auto links = edges.partitionBy(byVertex)
-                   .mapPartitions([](std::vector<Edge>& part) {
-                     std::sort(part.begin(), part.end());
-                     Adjacency a;
-                     for (const Edge& e : part) {
-                       if (a.sources.empty() || a.sources.back() != e.first) {
-                         a.sources.push_back(e.first);
-                         a.offsets.push_back(a.targets.size());
-                       }
-                       a.targets.push_back(e.second);
-                     }
-                     a.offsets.push_back(a.targets.size());
-                     return std::vector<Adjacency>{std::move(a)};
-                   })
-                   .cache();
-  auto vertices = edges.flatMap([](const Edge& e) {
-                         return std::vector<long>{e.first, e.second};
-                       })
-                      .map([](long v) { return std::pair<long, char>(v, 0); })
-                      .reduceByKey([](char a, char) { return a; }, byVertex)
-                      .keys()
-                      .cache();
-  const double n = double(vertices.count());
+  auto edges = sc.textFile(positional[0]).filter(holdsEdge).map(parseEdge);
+  if (partitions > 0 && partitions != edges.getNumPartitions())
+    edges = edges.repartition(partitions);
+  // Dense numbering: the sorted distinct vertex ids; every rank gets the list (an action).
+  auto vertexIds =
+      edges.flatMap([](const Edge& e) {
+             return std::array<long, 2>{e.first, e.second};
+           })
+          .distinct()
+          .collect();
+  std::sort(vertexIds.begin(), vertexIds.end());
+  const size_t n = vertexIds.size();
   if (n == 0) throw kiln::Error("pagerank: " + positional[0] + " has no edges");
-  auto ranks = vertices.map([n](long v) { return std::pair<long, double>(v, 1.0 / n); }).cache();
-  for (int it = 0; it < iterations; ++it) {
-    auto sums =
-        links
-            .zipPartitions(
-                ranks,
-                [](std::vector<Adjacency>& adj, std::vector<std::pair<long, double>>& part) {
-                  std::unordered_map<long, double> rankOf(part.begin(), part.end());
-                  std::vector<std::pair<long, double>> out;
-                  for (const Adjacency& a : adj) {
-                    out.reserve(out.size() + a.targets.size());
-                    for (size_t i = 0; i < a.sources.size(); ++i) {
-                      const size_t from = a.offsets[i], to = a.offsets[i + 1];
-                      const double share = rankOf.at(a.sources[i]) / double(to - from);
-                      for (size_t j = from; j < to; ++j) out.emplace_back(a.targets[j], share);
-                    }
-                  }
-                  return out;
-                })
-            .reduceByKey(std::plus<>(), byVertex)
-            .cache();
-    const double dangling = std::max(0.0, 1.0 - sums.values().sum());
-    auto next = vertices
-                    .zipPartitions(
-                        sums,
-                        [n, damping, dangling](std::vector<long>& vs,
-                                               std::vector<std::pair<long, double>>& ss) {
-                          std::unordered_map<long, double> sumOf(ss.begin(), ss.end());
-                          std::vector<std::pair<long, double>> out;
-                          out.reserve(vs.size());
-                          for (long v : vs) {
-                            auto it = sumOf.find(v);
-                            const double in = it == sumOf.end() ? 0.0 : it->second;
-                            out.emplace_back(v, (1 - damping) / n + damping * (in + dangling / n));
-                          }
-                          return out;
-                        })
-                    .cache();
-    next.count();  // computed while sums and ranks are cached, then they go
-    sums.unpersist();
-    ranks.unpersist();
-    ranks = next;
+  if (n > size_t(UINT32_MAX)) throw kiln::Error("pagerank: more than 2^32 - 1 vertices");
+  // Id -> number: a direct table when the ids are not much sparser than the vertices (as
+  // generated graphs' ids are), else a binary search of the sorted ids.
+  auto ids = std::make_shared<const std::vector<long>>(std::move(vertexIds));
+  auto table = std::make_shared<std::vector<uint32_t>>();
+  if (size_t(ids->back()) < 4 * n + 1024) {
+    table->resize(size_t(ids->back()) + 1);
+    for (size_t v = 0; v < n; ++v) (*table)[size_t((*ids)[v])] = uint32_t(v);
   }
+  // One edge block per task thread: an iteration's result is one array of N sums per block.
+  auto blocks =
+      edges.coalesce(std::min(edges.getNumPartitions(), sc.defaultParallelism()))
+          .mapPartitions([ids, table](std::vector<Edge>& part) {
+            auto dense = [&](long v) {
+              if (!table->empty()) return (*table)[size_t(v)];
+              return uint32_t(std::lower_bound(ids->begin(), ids->end(), v) - ids->begin());
+            };
+            EdgeBlock b;
+            b.from.reserve(part.size());
+            b.to.reserve(part.size());
+            for (const Edge& e : part) {
+              b.from.push_back(dense(e.first));
+              b.to.push_back(dense(e.second));
+            }
+            return std::vector<EdgeBlock>{std::move(b)};
+          })
+          .cache();
+  const auto outDegree = blocks.aggregate(
+      std::vector<uint32_t>(n),
+      [](std::vector<uint32_t> d, const EdgeBlock& b) {
+        for (uint32_t u : b.from) ++d[u];
+        return d;
+      },
+      addUp<uint32_t>);
+  std::vector<double> rank(n, 1.0 / double(n));
+  for (int it = 0; it < iterations; ++it) {
+    // What each vertex sends along each of its out-edges; dangling vertices' rank is spread.
+    auto share = std::make_shared<std::vector<double>>(n);
+    double dangling = 0;
+    for (size_t v = 0; v < n; ++v) {
+      if (outDegree[v] == 0)
+        dangling += rank[v];
+      else
+        (*share)[v] = rank[v] / double(outDegree[v]);
+    }
+    const auto sums = blocks.aggregate(
+        std::vector<double>(n),
+        [share](std::vector<double> sum, const EdgeBlock& b) {
+          const double* s = share->data();
+          for (size_t i = 0; i < b.from.size(); ++i) sum[b.to[i]] += s[b.from[i]];
+          return sum;
+        },
+        addUp<double>);
+    for (size_t v = 0; v < n; ++v)
+      rank[v] = (1 - damping) / double(n) + damping * (sums[v] + dangling / double(n));
+  }
+  std::vector<std::pair<long, double>> result(n);
+  for (size_t v = 0; v < n; ++v) result[v] = {(*ids)[v], rank[v]};
+  auto ranks = sc.parallelize(result, std::max(1, edges.getNumPartitions()));
   ranks.map(formatRank).saveAsTextFile(positional[1]);
-  sc.out() << "pagerank: " << long(n) << " vertices, " << iterations << " iteration(s), damping "
+  sc.out() << "pagerank: " << n << " vertices, " << iterations << " iteration(s), damping "
            << damping << "\n";
   return 0;
 }
