@@ -6,6 +6,7 @@
 // does not depend on partitioning or rank count. An emptied cluster keeps its centre.
 // OUTDIR/centres.txt: one centre per line; OUTDIR/cost.txt: "iteration<TAB>cost", the sum of
 // squared distances to the nearest centre before each update.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -24,7 +25,7 @@ using Point = std::vector<double>;
 
 using kiln_apps::mix;
 
-uint64_t pointHash(const Point& p, uint64_t seed) {
+uint64_t pointHash(std::span<const double> p, uint64_t seed) {
   uint64_t h = mix(seed);
   for (double x : p) {
     uint64_t bits;
@@ -34,16 +35,51 @@ uint64_t pointHash(const Point& p, uint64_t seed) {
   return h;
 }
 
+bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
 Point parsePoint(const std::string& line) {
   Point p;
-  for (std::string word : kiln::split(line)) {
+  const char *at = line.data(), *end = line.data() + line.size();
+  while (true) {
+    while (at < end && isSpace(*at)) ++at;
+    if (at == end) return p;
+    const char* word = at;
+    while (at < end && !isSpace(*at)) ++at;
     double x = 0;
-    auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), x);
-    if (ec != std::errc() || end != word.data() + word.size() || !std::isfinite(x))
-      throw kiln::Error("kmeans: bad point line '" + line + "': '" + word + "' is not a number");
+    auto [stop, ec] = std::from_chars(word, at, x);
+    if (ec != std::errc() || stop != at || !std::isfinite(x))
+      throw kiln::Error("kmeans: bad point line '" + line + "': '" + std::string(word, at) +
+                        "' is not a number");
     p.push_back(x);
   }
-  return p;
+}
+
+// Up to kBlockPoints points of one dimension, coordinates back to back: what the iterations
+// stream over (no allocation or pointer per point).
+constexpr size_t kBlockPoints = 65536;
+struct PointBlock {
+  uint32_t dim = 0;
+  std::vector<double> coords;
+  size_t size() const { return dim ? coords.size() / dim : 0; }
+  template <class Archive>
+  void serialize(Archive& ar, unsigned) {
+    ar& dim& coords;
+  }
+};
+
+std::vector<PointBlock> toBlocks(std::vector<Point>& part) {
+  std::vector<PointBlock> blocks;
+  for (const Point& p : part) {
+    if (blocks.empty() || blocks.back().size() == kBlockPoints) {
+      blocks.emplace_back().dim = uint32_t(p.size());
+      blocks.back().coords.reserve(kBlockPoints * p.size());
+    }
+    if (p.size() != blocks.back().dim)
+      throw kiln::Error("kmeans: a point has " + std::to_string(p.size()) +
+                        " coordinates, the others " + std::to_string(blocks.back().dim));
+    blocks.back().coords.insert(blocks.back().coords.end(), p.begin(), p.end());
+  }
+  return blocks;
 }
 
 // Per-cluster coordinate sums and counts, and the cost, of one partition (then of all).
@@ -56,6 +92,31 @@ struct Totals {
     ar& sums& counts& cost;
   }
 };
+
+// Adds each point of the block to its nearest centre's sums; D is the dimension when known at
+// compile time (0: dim).
+template <size_t D>
+void addNearest(const PointBlock& b, const std::vector<double>& centres, size_t k, size_t dim,
+                Totals& t) {
+  const size_t d = D ? D : dim;
+  const double* c = centres.data();
+  const double* x = b.coords.data();
+  for (size_t p = 0, n = b.size(); p < n; ++p, x += d) {
+    size_t best = 0;
+    double bestD = std::numeric_limits<double>::infinity();
+    for (size_t j = 0; j < k; ++j) {
+      double dist = 0;
+      for (size_t a = 0; a < d; ++a) {
+        double diff = x[a] - c[j * d + a];
+        dist += diff * diff;
+      }
+      if (dist < bestD) bestD = dist, best = j;
+    }
+    for (size_t a = 0; a < d; ++a) t.sums[best * d + a] += x[a];
+    t.counts[best]++;
+    t.cost += bestD;
+  }
+}
 
 std::string formatNumber(double x) {
   char buf[64];
@@ -112,18 +173,35 @@ int main(int argc, char** argv) {
                                         return l.find_first_not_of(" \t\r") != std::string::npos;
                                       })
                                       .map(parsePoint);
-  points.cache();
+  auto blocks = points.mapPartitions(toBlocks).cache();
   const uint64_t s = uint64_t(seed);
-  auto initial = points.takeOrdered(
-      k, [s](const Point& a, const Point& b) { return pointHash(a, s) < pointHash(b, s); });
+  // Each block offers its K points of smallest hash; the K smallest of those win.
+  using Candidate = std::pair<uint64_t, Point>;
+  auto initial = blocks
+                     .flatMap([s, k](const PointBlock& b) {
+                       std::vector<Candidate> best;
+                       uint64_t cutoff = UINT64_MAX;  // once K are kept, a larger hash cannot win
+                       for (size_t i = 0; i < b.size(); ++i) {
+                         std::span<const double> p(b.coords.data() + i * b.dim, b.dim);
+                         const uint64_t h = pointHash(p, s);
+                         if (h > cutoff) continue;
+                         best.emplace_back(h, Point(p.begin(), p.end()));
+                         if (best.size() == size_t(2 * k)) {  // keep the K smallest, in bulk
+                           std::nth_element(best.begin(), best.begin() + (k - 1), best.end());
+                           best.resize(size_t(k));
+                           cutoff = best[size_t(k - 1)].first;
+                         }
+                       }
+                       return best;
+                     })
+                     .takeOrdered(k);
   if (long(initial.size()) < k)
     throw kiln::Error("kmeans: " + input + " has " + std::to_string(initial.size()) +
                       " point(s), fewer than K = " + std::to_string(k));
-  const size_t dim = initial[0].size();
+  const size_t dim = initial[0].second.size();
   if (dim == 0) throw kiln::Error("kmeans: " + input + ": points have no coordinates");
-  // Every point must have the centres' dimension: checked as the points are read.
   std::vector<double> centres;
-  for (const Point& p : initial) centres.insert(centres.end(), p.begin(), p.end());
+  for (const auto& c : initial) centres.insert(centres.end(), c.second.begin(), c.second.end());
 
   std::vector<double> costs;
   for (long it = 0; it < iterations; ++it) {
@@ -131,26 +209,26 @@ int main(int argc, char** argv) {
     const size_t kk = size_t(k);
     // One pass: each point is added to its nearest centre's sums as it streams by.
     Totals zero{std::vector<double>(kk * dim), std::vector<long>(kk), 0};
-    Totals all = points.aggregate(
+    Totals all = blocks.aggregate(
         std::move(zero),
-        [shared, kk, dim](Totals t, const Point& p) {
-          const std::vector<double>& c = shared.value();
-          if (p.size() != dim)
-            throw kiln::Error("kmeans: a point has " + std::to_string(p.size()) +
+        [shared, kk, dim](Totals t, const PointBlock& b) {
+          if (b.dim != dim)
+            throw kiln::Error("kmeans: a point has " + std::to_string(b.dim) +
                               " coordinates, the others " + std::to_string(dim));
-          size_t best = 0;
-          double bestD = std::numeric_limits<double>::infinity();
-          for (size_t j = 0; j < kk; ++j) {
-            double d = 0;
-            for (size_t x = 0; x < dim; ++x) {
-              double diff = p[x] - c[j * dim + x];
-              d += diff * diff;
-            }
-            if (d < bestD) bestD = d, best = j;
+          // The common small dimensions get loops the compiler unrolls.
+          switch (dim) {
+            case 1:
+              addNearest<1>(b, shared.value(), kk, dim, t);
+              break;
+            case 2:
+              addNearest<2>(b, shared.value(), kk, dim, t);
+              break;
+            case 3:
+              addNearest<3>(b, shared.value(), kk, dim, t);
+              break;
+            default:
+              addNearest<0>(b, shared.value(), kk, dim, t);
           }
-          for (size_t x = 0; x < dim; ++x) t.sums[best * dim + x] += p[x];
-          t.counts[best]++;
-          t.cost += bestD;
           return t;
         },
         [](Totals a, Totals b) {
