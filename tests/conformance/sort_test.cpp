@@ -1,7 +1,9 @@
 // Conformance: sortByKey, sortBy, repartitionAndSortWithinPartitions (Spark's API docs).
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cctype>
+#include <cstdio>
 
 #include "../test_support.hpp"
 
@@ -53,6 +55,32 @@ TEST(ConformanceSort, RepartitionAndSortWithinPartitionsFromSparkDocs) {
   auto parity = makePartitioner<int>(2, [](int k) { return k % 2; });
   EXPECT_EQ(rdd.repartitionAndSortWithinPartitions(parity).glom().collect(),
             (std::vector<std::vector<P>>{{{0, 5}, {0, 8}, {2, 6}}, {{1, 3}, {3, 8}, {3, 8}}}));
+}
+
+// Large trivially copyable records take the sorter's tag path; byte-array keys its word-wise
+// comparison. Equal keys must keep their input order (stable), in both directions.
+TEST(ConformanceSort, LargeRecordsWithByteKeysSortStably) {
+  auto sc = makeContext();
+  using Key = std::array<unsigned char, 10>;
+  using Payload = std::array<char, 90>;
+  std::vector<std::pair<Key, Payload>> records;
+  for (int i = 0; i < 5000; ++i) {
+    Key k{};
+    uint64_t h = uint64_t(i % 700) * 0x9e3779b97f4a7c15ULL;  // 700 distinct keys, many repeats
+    for (size_t b = 0; b < k.size(); ++b) k[b] = static_cast<unsigned char>(h >> (8 * (b % 8)));
+    k[9] = static_cast<unsigned char>(i % 3);  // keys that differ only past the first 8 bytes
+    Payload p{};
+    std::snprintf(p.data(), p.size(), "%d", i);
+    records.emplace_back(k, p);
+  }
+  for (bool ascending : {true, false}) {
+    auto expected = records;
+    std::stable_sort(expected.begin(), expected.end(), [&](const auto& a, const auto& b) {
+      return ascending ? a.first < b.first : b.first < a.first;
+    });
+    EXPECT_EQ(sc->parallelize(records, 4).sortByKey(ascending, 3).collect(), expected)
+        << (ascending ? "ascending" : "descending");
+  }
 }
 
 TEST(ConformanceSort, GlobalOrderOnRandomSkewedData) {
