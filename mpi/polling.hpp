@@ -19,7 +19,7 @@ namespace kiln::mpi {
 class Backoff {
  public:
   using Clock = std::chrono::steady_clock;
-  static constexpr std::chrono::microseconds kSpin{1000};
+  static constexpr std::chrono::microseconds kSpin{200};
   static constexpr std::chrono::microseconds kMinSleep{16};
   static constexpr std::chrono::microseconds kBusyMaxSleep{256};
   static constexpr std::chrono::microseconds kIdleAfter{20000};
