@@ -20,34 +20,14 @@
 #include <kiln/kiln.hpp>
 #include <string>
 
+#include "shuffle_records.hpp"
+
 namespace {
 
-// The record generator and checksum, identical in bench/baselines/alltoallv_raw.cpp.
-constexpr size_t kPayload = 92;
-
-uint64_t mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-// Record i: a pseudo-random key, and a payload of words derived from it.
-void makeRecord(uint64_t i, uint64_t& key, char* payload) {
-  key = mix(i);
-  for (size_t off = 0; off < kPayload; off += 8) {
-    uint64_t w = mix(key + off);
-    std::memcpy(payload + off, &w, std::min<size_t>(8, kPayload - off));
-  }
-}
-
-// What the checksum adds for one record: its key and a word from each end of its payload.
-uint64_t recordSum(uint64_t key, const char* payload) {
-  uint64_t a, b;
-  std::memcpy(&a, payload, 8);
-  std::memcpy(&b, payload + kPayload - 8, 8);
-  return mix(key ^ a) + b;
-}
+using shuffle_records::kPayload;
+using shuffle_records::makeRecord;
+using shuffle_records::mix;
+using shuffle_records::recordSum;
 
 }  // namespace
 

@@ -68,6 +68,23 @@ hid_t openFile(const std::string& file) {
   return f;
 }
 
+hid_t openDatasetOrFail(hid_t f, const std::string& file, const std::string& dataset) {
+  if (H5Lexists(f, dataset.c_str(), H5P_DEFAULT) <= 0) fail(file, dataset, "no such dataset");
+  hid_t d = H5Dopen2(f, dataset.c_str(), H5P_DEFAULT);
+  if (d < 0) fail(file, dataset, "cannot open (not a dataset?)");
+  return d;
+}
+
+// A dataset opened for inspection, with its dataspace and type; closed in reverse order.
+struct OpenDataset {
+  Handle file, dataset, space, type;
+  OpenDataset(const std::string& path, const std::string& name)
+      : file(openFile(path), H5Fclose),
+        dataset(openDatasetOrFail(file.id, path, name), H5Dclose),
+        space(H5Dget_space(dataset.id), H5Sclose),
+        type(H5Dget_type(dataset.id), H5Tclose) {}
+};
+
 hid_t compoundType(const RecordLayout& layout) {
   hid_t t = H5Tcreate(H5T_COMPOUND, layout.structBytes);
   for (const auto& f : layout.fields) H5Tinsert(t, f.name.c_str(), f.offset, nativeType(f.kind));
@@ -86,12 +103,8 @@ DatasetShape checkDataset(const std::string& file, const std::string& dataset,
                           const RecordLayout& layout) {
   std::lock_guard lock(hdf5Mutex());
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become kiln::Error, not HDF5's stack print
-  Handle f(openFile(file), H5Fclose);
-  if (H5Lexists(f.id, dataset.c_str(), H5P_DEFAULT) <= 0) fail(file, dataset, "no such dataset");
-  Handle d(H5Dopen2(f.id, dataset.c_str(), H5P_DEFAULT), H5Dclose);
-  if (d.id < 0) fail(file, dataset, "cannot open (not a dataset?)");
-  Handle space(H5Dget_space(d.id), H5Sclose);
-  Handle type(H5Dget_type(d.id), H5Tclose);
+  OpenDataset d(file, dataset);
+  const Handle &space = d.space, &type = d.type;
   int rank = H5Sget_simple_extent_ndims(space.id);
   hsize_t dims[2] = {0, 0};
   if (rank < 1 || rank > 2)
@@ -139,12 +152,8 @@ bool hasObject(const std::string& file, const std::string& path) {
 uint64_t checkNumericColumn(const std::string& file, const std::string& dataset) {
   std::lock_guard lock(hdf5Mutex());
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  Handle f(openFile(file), H5Fclose);
-  if (H5Lexists(f.id, dataset.c_str(), H5P_DEFAULT) <= 0) fail(file, dataset, "no such dataset");
-  Handle d(H5Dopen2(f.id, dataset.c_str(), H5P_DEFAULT), H5Dclose);
-  if (d.id < 0) fail(file, dataset, "cannot open (not a dataset?)");
-  Handle space(H5Dget_space(d.id), H5Sclose);
-  Handle type(H5Dget_type(d.id), H5Tclose);
+  OpenDataset d(file, dataset);
+  const Handle &space = d.space, &type = d.type;
   if (H5Sget_simple_extent_ndims(space.id) != 1) fail(file, dataset, "is not a 1-D column");
   H5T_class_t cls = H5Tget_class(type.id);
   if (cls != H5T_INTEGER && cls != H5T_FLOAT)

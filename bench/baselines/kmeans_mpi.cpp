@@ -21,6 +21,7 @@
 
 #include "baseline_io.hpp"
 #include "kmeans_kernel.hpp"
+#include "mpi_threads.hpp"
 #include "text_parse.hpp"
 
 int main(int argc, char** argv) {
@@ -44,13 +45,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "usage: kmeans_mpi INPUT K OUTDIR [--iterations N] [--seed S]\n");
     MPI_Abort(MPI_COMM_WORLD, 2);
   }
-  MPI_Comm node;
-  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
-  int onNode;
-  MPI_Comm_size(node, &onNode);
-  const int threads = std::getenv("OMP_NUM_THREADS")
-                          ? std::max(1, std::atoi(std::getenv("OMP_NUM_THREADS")))
-                          : std::max(1, int(std::thread::hardware_concurrency()) / onNode);
+  const int threads = baseline::threadsPerRank(rank);
   const size_t P = size_t(size), T = size_t(threads), kk = size_t(k);
 
   // Parse: thread t of rank r takes slot r*T + t of P*T equal byte ranges.

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "baseline_io.hpp"
+#include "mpi_threads.hpp"
 #include "text_parse.hpp"
 
 int main(int argc, char** argv) {
@@ -46,13 +47,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "usage: pagerank_mpi EDGES OUTDIR [--iterations N] [--damping D]\n");
     MPI_Abort(MPI_COMM_WORLD, 2);
   }
-  MPI_Comm node;
-  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
-  int onNode;
-  MPI_Comm_size(node, &onNode);
-  const int threads = std::getenv("OMP_NUM_THREADS")
-                          ? std::max(1, std::atoi(std::getenv("OMP_NUM_THREADS")))
-                          : std::max(1, int(std::thread::hardware_concurrency()) / onNode);
+  const int threads = baseline::threadsPerRank(rank);
   const size_t P = size_t(size), T = size_t(threads);
 
   // Parse: thread t of rank r takes slot r*T + t of P*T equal byte ranges.

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "baseline_io.hpp"
+#include "mpi_threads.hpp"
 
 namespace {
 
@@ -78,13 +79,7 @@ int main(int argc, char** argv) {
     if (rank == 0) std::fprintf(stderr, "usage: terasort_mpi INPUT OUTDIR\n");
     MPI_Abort(MPI_COMM_WORLD, 2);
   }
-  MPI_Comm node;
-  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
-  int onNode;
-  MPI_Comm_size(node, &onNode);
-  const int threads = std::getenv("OMP_NUM_THREADS")
-                          ? std::max(1, std::atoi(std::getenv("OMP_NUM_THREADS")))
-                          : std::max(1, int(std::thread::hardware_concurrency()) / onNode);
+  const int threads = baseline::threadsPerRank(rank);
   const size_t ranks = size_t(size), T = size_t(threads);
 
   const baseline::Inputs in(argv[1]);

@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "mpi_threads.hpp"
+
 namespace {
 
 struct StringHash {
@@ -119,14 +121,7 @@ int main(int argc, char** argv) {
     if (rank == 0) std::fprintf(stderr, "usage: wordcount_mpi INPUT OUTDIR\n");
     MPI_Abort(MPI_COMM_WORLD, 2);
   }
-  MPI_Comm node;
-  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
-  int onNode;
-  MPI_Comm_size(node, &onNode);
-  // Threads: OMP_NUM_THREADS if set, else this node's cores shared among its ranks.
-  int threads = std::getenv("OMP_NUM_THREADS")
-                    ? std::atoi(std::getenv("OMP_NUM_THREADS"))
-                    : std::max(1, int(std::thread::hardware_concurrency()) / onNode);
+  int threads = baseline::threadsPerRank(rank);
 
   int fd = open(argv[1], O_RDONLY);
   struct stat st {};
