@@ -16,6 +16,9 @@
 #          kmeans 2e5 points (the ctest BenchSuiteSmoke runs this).
 #   1g:    wordcount 1 GiB Zipf corpus, terasort 1 GiB (10737418 records), pagerank 2^20
 #          vertices and 1e7 edges, kmeans 1e7 2-D points (text). 10 iterations, k = 10.
+# Then, in the same run: the shuffle microbenchmark (bench/shuffle_bench.sh: Kiln's shuffle
+# against a raw MPI_Alltoallv of the same records; 2e5 records small, 1e7 at 1g) and the latency
+# of a trivial job (build/bench/trivial_job) for each rank count.
 # Inputs are generated into DIR (default bench/data) when missing. BUILD_DIR defaults to build.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,11 +42,11 @@ case $size in
   small)
     wc_bytes=8388608 tera_rows=100000 tera_name=tera-100000
     pr_vertices=16384 pr_edges=200000 graph_name=graph-16384-200000
-    km_points=200000 points_name=points-200000 ;;
+    km_points=200000 points_name=points-200000 shuffle_records=200000 trivial_jobs=200 ;;
   1g)
     wc_bytes=1073741824 tera_rows=10737418 tera_name=tera-1g
     pr_vertices=1048576 pr_edges=10000000 graph_name=graph-1e7
-    km_points=10000000 points_name=points-1e7 ;;
+    km_points=10000000 points_name=points-1e7 shuffle_records=10000000 trivial_jobs=1000 ;;
   *) echo "suite.sh: --size must be small or 1g" >&2; exit 2 ;;
 esac
 iterations=10 km_k=10
@@ -280,3 +283,18 @@ for w in $workloads; do
   esac
 done
 echo "Median of $reps run(s) each, alternating; wall time with mpirun start-up for Kiln and MPI+OpenMP, without for the 1-thread program (one run per rep, its time repeated in each row). MiB per rank: max RSS of each rank (Kiln: driver first), largest over the reps. $cores cores; Kiln -n 1 is local mode. All outputs agreed with the 1-thread baseline's."
+
+# The shuffle microbenchmark and the latency of a trivial job, in the same run (a checksum
+# mismatch in the shuffle benchmark stops the script like any other disagreement).
+echo
+echo "Shuffle: Kiln's partitionBy against a raw MPI_Alltoallv of the same $shuffle_records records of 100 bytes (bench/shuffle_bench.sh):"
+echo
+RANKS="$ranks" "$root/bench/shuffle_bench.sh" "$shuffle_records" "$reps" "$build" 2>/dev/null
+echo
+echo "Latency of a trivial job: parallelize({1}, 1).count(), $trivial_jobs times after 50 warm-up jobs (target: under 1 ms):"
+echo
+echo "| ranks | jobs | median µs | 90th percentile µs |"
+echo "|---|---|---|---|"
+for n in $ranks; do
+  mpirun -n "$n" --bind-to none "$build/bench/trivial_job" "$trivial_jobs"
+done
