@@ -1,7 +1,6 @@
 #include "message_channel.hpp"
 
 #include <cstdint>
-#include <cstring>
 
 #include "polling.hpp"
 
@@ -87,37 +86,9 @@ Message MessageChannel::receive(int source) const {
 }
 
 void broadcastBytes(MPI_Comm comm, int root, ByteBuffer& bytes) {
-  // Small payloads (most job outcomes) go point to point in one eager message: one hop, and a
-  // receiver that polls finds it at once. An MPI_Ibcast only moves when every rank on its path
-  // polls, which costs several polling rounds. Large payloads still take the broadcast tree; the
-  // point-to-point message then carries only their size.
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
-  MessageChannel direct(comm, kBroadcastTag);
   uint64_t total = bytes.size();
-  bool small = total <= kDirectBroadcastBytes;
-  if (rank == root) {
-    ByteBuffer head;
-    head.put(uint8_t(small));
-    head.put(total);
-    if (small) head.append(bytes.data(), bytes.size());
-    std::vector<PendingSend> sends;
-    for (int r = 0; r < size; ++r)
-      if (r != root) sends.push_back(direct.startSend(r, head));
-    Backoff backoff;
-    for (auto& s : sends)
-      while (!s.done()) backoff.idle();
-  } else {
-    Message m = direct.receive(root);
-    ByteReader in(m.bytes.span());
-    small = in.get<uint8_t>() != 0;
-    total = in.get<uint64_t>();
-    bytes.resize(total);
-    if (small && total > 0)
-      std::memcpy(bytes.data(), m.bytes.data() + (m.bytes.size() - total), total);
-  }
-  if (small) return;
+  waitWithoutSpinning([&](MPI_Request* r) { MPI_Ibcast(&total, 1, MPI_UINT64_T, root, comm, r); });
+  bytes.resize(total);
   for (size_t off = 0; off < total; off += kChunk) {
     int n = int(std::min<size_t>(kChunk, total - off));
     waitWithoutSpinning(

@@ -49,13 +49,7 @@ class MessageChannel {
   int tag_;
 };
 
-// The tag broadcastBytes uses for its point-to-point part; no other channel may use it.
-constexpr int kBroadcastTag = 1000;
-// Payloads up to this size are broadcast point to point, larger ones through MPI_Ibcast.
-constexpr size_t kDirectBroadcastBytes = 64 << 10;
-
 // Rank `root` sends `bytes` to every rank of `comm`; the others receive into it. Any size.
-// Collective: every rank of comm calls it, in the same order as the other broadcasts.
 void broadcastBytes(MPI_Comm comm, int root, ByteBuffer& bytes);
 
 }  // namespace kiln::mpi

@@ -46,9 +46,6 @@ std::optional<TaskOutcome> MpiDriverBackend::nextOutcome() {
       if (kind != ControlKind::Outcome) throw Error("internal: unexpected message");
       return decodeOutcome(r);
     }
-    // A send still in flight moves only while this rank calls into MPI: no sleeping until
-    // the executors have it.
-    if (!pending_.empty()) continue;
     auto d = backoff_.nextDelay();
     if (d.count() > 0) std::this_thread::sleep_for(d);
   }
@@ -78,7 +75,7 @@ void MpiDriverBackend::sendToAllAndAwait(const ByteBuffer& msg, ControlKind repl
       if (kind != reply) continue;  // a straggling outcome: discarded
       ++replies;
       onReply(r);
-    } else if (pending_.empty()) {  // as in nextOutcome: sends in flight need this rank
+    } else {
       backoff.idle();
     }
   }

@@ -19,6 +19,7 @@
 #include <tuple>
 #include <vector>
 
+#include "baseline_args.hpp"
 #include "baseline_io.hpp"
 #include "kmeans_kernel.hpp"
 #include "mpi_threads.hpp"
@@ -30,26 +31,18 @@ int main(int argc, char** argv) {
   int rank, size;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  std::vector<std::string> pos;
-  long iterations = 10, seed = 1;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if ((a == "--iterations" || a == "--seed") && i + 1 < argc)
-      (a == "--seed" ? seed : iterations) = std::atol(argv[++i]);
-    else
-      pos.push_back(a);
-  }
-  const long k = pos.size() == 3 ? std::atol(pos[1].c_str()) : 0;
-  if (k < 1 || iterations < 0 || seed < 0) {
+  const auto args = baseline::parseKmeansArgs(argc, argv);
+  if (!args) {
     if (rank == 0)
       std::fprintf(stderr, "usage: kmeans_mpi INPUT K OUTDIR [--iterations N] [--seed S]\n");
     MPI_Abort(MPI_COMM_WORLD, 2);
   }
+  const long k = args->k, iterations = args->iterations, seed = args->seed;
   const int threads = baseline::threadsPerRank(rank);
   const size_t P = size_t(size), T = size_t(threads), kk = size_t(k);
 
   // Parse: thread t of rank r takes slot r*T + t of P*T equal byte ranges.
-  const baseline::Inputs in(pos[0]);
+  const baseline::Inputs in(args->input);
   std::vector<std::vector<double>> points(T);
   std::vector<size_t> dims(T, 0);
 #pragma omp parallel num_threads(threads)
@@ -102,8 +95,8 @@ int main(int argc, char** argv) {
   }
   if (pool.size() < kk) {
     if (rank == 0)
-      std::fprintf(stderr, "kmeans_mpi: %s has %zu point(s), fewer than K = %ld\n", pos[0].c_str(),
-                   pool.size(), k);
+      std::fprintf(stderr, "kmeans_mpi: %s has %zu point(s), fewer than K = %ld\n",
+                   args->input.c_str(), pool.size(), k);
     MPI_Finalize();
     return 1;
   }
@@ -132,7 +125,7 @@ int main(int argc, char** argv) {
     costs.push_back(all.cost);
     baseline::updateCentres(all, dim, centres);
   }
-  if (rank == 0) baseline::writeResults(pos[2], centres, dim, costs);
+  if (rank == 0) baseline::writeResults(args->outdir, centres, dim, costs);
   MPI_Finalize();
   return 0;
 }

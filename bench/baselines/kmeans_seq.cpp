@@ -9,26 +9,19 @@
 #include <string>
 #include <vector>
 
+#include "baseline_args.hpp"
 #include "baseline_io.hpp"
 #include "kmeans_kernel.hpp"
 #include "text_parse.hpp"
 
 int main(int argc, char** argv) {
-  std::vector<std::string> pos;
-  long iterations = 10, seed = 1;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if ((a == "--iterations" || a == "--seed") && i + 1 < argc)
-      (a == "--seed" ? seed : iterations) = std::atol(argv[++i]);
-    else
-      pos.push_back(a);
-  }
-  const long k = pos.size() == 3 ? std::atol(pos[1].c_str()) : 0;
-  if (k < 1 || iterations < 0 || seed < 0) {
+  const auto args = baseline::parseKmeansArgs(argc, argv);
+  if (!args) {
     std::fprintf(stderr, "usage: kmeans_seq INPUT K OUTDIR [--iterations N] [--seed S]\n");
     return 2;
   }
-  const baseline::Inputs in(pos[0]);
+  const long k = args->k, iterations = args->iterations, seed = args->seed;
+  const baseline::Inputs in(args->input);
   std::vector<double> points;
   size_t dim = 0;
   baseline::forEachLineBlock(in, 0, in.total(), [&](const char* p, const char* end) {
@@ -36,7 +29,7 @@ int main(int argc, char** argv) {
   });
   const size_t n = dim ? points.size() / dim : 0, kk = size_t(k);
   if (n < kk)
-    baseline::die("kmeans_seq: " + pos[0] + " has " + std::to_string(n) +
+    baseline::die("kmeans_seq: " + args->input + " has " + std::to_string(n) +
                   " point(s), fewer than K = " + std::to_string(k));
 
   std::vector<double> centres;
@@ -50,6 +43,6 @@ int main(int argc, char** argv) {
     costs.push_back(all.cost);
     baseline::updateCentres(all, dim, centres);
   }
-  baseline::writeResults(pos[2], centres, dim, costs);
+  baseline::writeResults(args->outdir, centres, dim, costs);
   return 0;
 }

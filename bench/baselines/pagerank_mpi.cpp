@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "baseline_args.hpp"
 #include "baseline_io.hpp"
 #include "mpi_threads.hpp"
 #include "text_parse.hpp"
@@ -30,28 +31,19 @@ int main(int argc, char** argv) {
   int rank, size;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  std::vector<std::string> pos;
-  int iterations = 10;
-  double damping = 0.85;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--iterations" && i + 1 < argc)
-      iterations = std::atoi(argv[++i]);
-    else if (a == "--damping" && i + 1 < argc)
-      damping = std::atof(argv[++i]);
-    else
-      pos.push_back(a);
-  }
-  if (pos.size() != 2 || iterations < 0 || damping < 0 || damping > 1) {
+  const auto args = baseline::parsePagerankArgs(argc, argv);
+  if (!args) {
     if (rank == 0)
       std::fprintf(stderr, "usage: pagerank_mpi EDGES OUTDIR [--iterations N] [--damping D]\n");
     MPI_Abort(MPI_COMM_WORLD, 2);
   }
+  const int iterations = args->iterations;
+  const double damping = args->damping;
   const int threads = baseline::threadsPerRank(rank);
   const size_t P = size_t(size), T = size_t(threads);
 
   // Parse: thread t of rank r takes slot r*T + t of P*T equal byte ranges.
-  const baseline::Inputs in(pos[0]);
+  const baseline::Inputs in(args->edges);
   std::vector<std::vector<baseline::Edge>> parsed(T);
   std::vector<uint32_t> maxIds(T, 0);
 #pragma omp parallel num_threads(threads)
@@ -67,7 +59,7 @@ int main(int argc, char** argv) {
   for (const auto& p : parsed) localEdges += p.size();
   MPI_Allreduce(&localEdges, &edges, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
   if (edges == 0) {
-    if (rank == 0) std::fprintf(stderr, "pagerank_mpi: %s has no edges\n", pos[0].c_str());
+    if (rank == 0) std::fprintf(stderr, "pagerank_mpi: %s has no edges\n", args->edges.c_str());
     MPI_Finalize();
     return 1;
   }
@@ -196,7 +188,7 @@ int main(int argc, char** argv) {
       ranks[v] = present[v] ? (1 - damping) / n + damping * (sums[v] + dangling / n) : 0.0;
   }
 
-  if (rank == 0) mkdir(pos[1].c_str(), 0755);
+  if (rank == 0) mkdir(args->outdir.c_str(), 0755);
   MPI_Barrier(MPI_COMM_WORLD);
   std::string text;
   text.reserve(size_t(localVertices) * 32);
@@ -209,7 +201,7 @@ int main(int argc, char** argv) {
     *p++ = '\n';
     text.append(buf, p);
   }
-  baseline::writeFile(baseline::partName(pos[1], rank), text.data(), text.size());
+  baseline::writeFile(baseline::partName(args->outdir, rank), text.data(), text.size());
   MPI_Finalize();
   return 0;
 }

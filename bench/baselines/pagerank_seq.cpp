@@ -15,32 +15,24 @@
 #include <string>
 #include <vector>
 
+#include "baseline_args.hpp"
 #include "baseline_io.hpp"
 #include "text_parse.hpp"
 
 int main(int argc, char** argv) {
-  std::vector<std::string> pos;
-  int iterations = 10;
-  double damping = 0.85;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--iterations" && i + 1 < argc)
-      iterations = std::atoi(argv[++i]);
-    else if (a == "--damping" && i + 1 < argc)
-      damping = std::atof(argv[++i]);
-    else
-      pos.push_back(a);
-  }
-  if (pos.size() != 2 || iterations < 0 || damping < 0 || damping > 1) {
+  const auto args = baseline::parsePagerankArgs(argc, argv);
+  if (!args) {
     std::fprintf(stderr, "usage: pagerank_seq EDGES OUTDIR [--iterations N] [--damping D]\n");
     return 2;
   }
-  const baseline::Inputs in(pos[0]);
+  const int iterations = args->iterations;
+  const double damping = args->damping;
+  const baseline::Inputs in(args->edges);
   std::vector<baseline::Edge> edges;
   baseline::forEachLineBlock(in, 0, in.total(), [&](const char* p, const char* end) {
     baseline::parseEdges("pagerank_seq", p, end, edges);
   });
-  if (edges.empty()) baseline::die("pagerank_seq: " + pos[0] + " has no edges");
+  if (edges.empty()) baseline::die("pagerank_seq: " + args->edges + " has no edges");
 
   uint32_t maxId = 0;
   for (const baseline::Edge& e : edges) maxId = std::max({maxId, e.src, e.dst});
@@ -79,7 +71,7 @@ int main(int argc, char** argv) {
       rank[v] = present[v] ? (1 - damping) / n + damping * (sums[v] + dangling / n) : 0.0;
   }
 
-  mkdir(pos[1].c_str(), 0755);
+  mkdir(args->outdir.c_str(), 0755);
   std::string text;
   text.reserve(vertices * 32);
   char buf[64];
@@ -91,6 +83,6 @@ int main(int argc, char** argv) {
     *p++ = '\n';
     text.append(buf, p);
   }
-  baseline::writeFile(baseline::partName(pos[1], 0), text.data(), text.size());
+  baseline::writeFile(baseline::partName(args->outdir, 0), text.data(), text.size());
   return 0;
 }
