@@ -36,6 +36,11 @@ class CombineTable {
     return map_.size() > 0 && map_.mayGrow(n) && 3 * map_.tableBytes() + heap_ > limit;
   }
   size_t size() const { return map_.size(); }
+  void reserve(size_t keys) { map_.reserve(keys); }
+  // Table bytes for n keys (what reserve(n) allocates, about).
+  static size_t tableBytesFor(size_t keys) {
+    return keys * (sizeof(typename FlatHashMap<K, C>::Entry) + 16);
+  }
   auto& entries() { return map_.entries(); }
   void clear() {
     map_.clear();

@@ -35,7 +35,7 @@ class FlatHashMap {
         return {&entries_.back(), true};
       }
       Entry& e = entries_[pos];
-      if (e.hash == h && e.kv.first == key) return {&e, false};
+      if (e.hash == h && keysEqual(e.kv.first, key)) return {&e, false};
     }
   }
 
@@ -57,7 +57,10 @@ class FlatHashMap {
       if (!index_.empty())
         for (size_t i = 0; i < n; ++i) {
           uint32_t pos = index_[slotOf(hashes[i])];
-          if (pos != kEmpty) __builtin_prefetch(&entries_[pos]);
+          if (pos == kEmpty) continue;
+          // Both ends: an entry may straddle two cache lines.
+          __builtin_prefetch(&entries_[pos]);
+          __builtin_prefetch(reinterpret_cast<const char*>(&entries_[pos] + 1) - 1);
         }
       for (size_t i = 0; i < n; ++i) {
         auto& [k, x] = recs[i];
@@ -68,6 +71,10 @@ class FlatHashMap {
     }
   }
 
+  // Makes room for n keys up front, so that a table expected to hold them never rehashes.
+  void reserve(size_t n) {
+    while (n * 2 > index_.size()) grow();
+  }
   size_t size() const { return entries_.size(); }
   std::vector<Entry>& entries() { return entries_; }
   // Bytes of the table itself (entries and index), not what records own on the heap.

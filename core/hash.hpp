@@ -5,10 +5,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+
+#include "hash_bytes.hpp"
 
 namespace kiln {
 
@@ -20,6 +23,26 @@ struct Hash {
       "a pair or tuple of those, or specialize std::hash<YourKey>.");
   size_t operator()(const T& v) const { return std::hash<T>{}(v); }
 };
+
+// Strings hash by their bytes, inlined (std::hash<std::string> is an out-of-line call).
+template <>
+struct Hash<std::string_view> {
+  size_t operator()(std::string_view s) const { return detail::hashBytes(s.data(), s.size()); }
+};
+template <>
+struct Hash<std::string> {
+  size_t operator()(const std::string& s) const { return detail::hashBytes(s.data(), s.size()); }
+};
+
+// Key equality in the hash tables: strings compared inline, everything else by ==.
+template <class A, class B>
+inline bool keysEqual(const A& a, const B& b) {
+  if constexpr (std::is_convertible_v<const A&, std::string_view> &&
+                std::is_convertible_v<const B&, std::string_view>)
+    return detail::bytesEqual(a, b);
+  else
+    return a == b;
+}
 
 namespace detail {
 inline size_t combineHash(size_t seed, size_t h) {
@@ -39,8 +62,7 @@ template <class T, size_t N>
 struct Hash<std::array<T, N>> {
   size_t operator()(const std::array<T, N>& a) const {
     if constexpr (sizeof(T) == 1 && std::is_integral_v<T>) {
-      return std::hash<std::string_view>{}(
-          std::string_view(reinterpret_cast<const char*>(a.data()), N));
+      return detail::hashBytes(reinterpret_cast<const char*>(a.data()), N);
     } else {
       size_t h = 0;
       for (const T& x : a) h = detail::combineHash(h, Hash<T>{}(x));

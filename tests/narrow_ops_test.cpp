@@ -56,6 +56,27 @@ TEST(NarrowOps, MapFilterFlatMapFusedChain) {
   }
 }
 
+// A function taking its record by value is handed the record to move from: neither the
+// parallelized data nor a cached partition may lose what was moved out of a block.
+TEST(NarrowOps, MapByValueMovesWithoutDisturbingSourcesOrCache) {
+  auto sc = makeContext();
+  std::vector<std::string> data;
+  for (int i = 0; i < 3000; ++i) data.push_back(std::string(size_t(i % 40), char('a' + i % 26)));
+  auto source = sc->parallelize(data, 5);
+  auto cached = source.map([](std::string s) { return s + "!"; }).cache();
+  auto takeWhole = [](std::string s) {
+    std::string taken = std::move(s);
+    return taken.size();
+  };
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(source.map(takeWhole).sum(), double(cached.map(takeWhole).sum() - 3000));
+    EXPECT_EQ(source.collect(), data);
+    auto again = cached.collect();
+    ASSERT_EQ(again.size(), data.size());
+    for (size_t i = 0; i < data.size(); ++i) EXPECT_EQ(again[i], data[i] + "!");
+  }
+}
+
 TEST(NarrowOps, MapPartitionsWithIndexSeesEachPartition) {
   auto sc = makeContext();
   auto data = randomValues<int>(1000, 3, 2001);

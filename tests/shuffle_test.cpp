@@ -63,6 +63,36 @@ TEST(Shuffle, HashPartitionPlacesKeys) {
   EXPECT_THROW(sc->parallelize(data).partitionBy(0), Error);
 }
 
+// The inlined string hash and comparison read bytes in overlapping words: every length and
+// every position must count, and the hash must spread keys over partitions and table slots.
+TEST(Shuffle, StringKeyHashAndEqualityCoverEveryByte) {
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string a(n, 'a');
+    for (size_t i = 0; i < n; ++i) a[i] = char('a' + i % 26);
+    const std::string same = a;
+    EXPECT_TRUE(keysEqual(a, same));
+    EXPECT_EQ(Hash<std::string>{}(a), Hash<std::string>{}(same));
+    EXPECT_EQ(Hash<std::string>{}(a), Hash<std::string_view>{}(std::string_view(a)));
+    EXPECT_FALSE(keysEqual(a, a + "x"));
+    EXPECT_NE(Hash<std::string>{}(a), Hash<std::string>{}(a + '\0'));
+    for (size_t i = 0; i < n; ++i) {
+      std::string b = a;
+      b[i] ^= 1;
+      EXPECT_FALSE(keysEqual(a, b)) << "length " << n << ", byte " << i;
+      EXPECT_NE(Hash<std::string>{}(a), Hash<std::string>{}(b)) << "length " << n << ", byte " << i;
+    }
+  }
+  constexpr int kKeys = 80000, kParts = 8;
+  std::vector<int> perPartition(kParts), perTopBits(16);
+  for (int k = 0; k < kKeys; ++k) {
+    const size_t h = Hash<std::string>{}("w" + std::to_string(k));
+    ++perPartition[hashPartition(h, kParts)];
+    ++perTopBits[h >> 60];
+  }
+  for (int c : perPartition) EXPECT_NEAR(c, kKeys / kParts, kKeys / kParts / 20);
+  for (int c : perTopBits) EXPECT_NEAR(c, kKeys / 16, kKeys / 16 / 10);
+}
+
 TEST(Shuffle, GroupByKeyKeepsEveryValueInMapPartitionOrder) {
   auto sc = makeContext();
   auto data = skewedPairs(20000, 300, 5);

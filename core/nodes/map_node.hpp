@@ -1,6 +1,8 @@
 // map: one output record per input record.
 #pragma once
 
+#include <type_traits>
+
 #include "../node.hpp"
 
 namespace kiln::detail {
@@ -14,7 +16,11 @@ class MapNode final : public OneParentNode<In, Out> {
   void doCompute(int p, BlockSink<Out>& out) const override {
     BlockBuilder<Out> builder(out);
     auto sink = makeSink<In>([&](std::span<In> block) {
-      for (In& x : block) builder.addFrom([&] { return f_(x); });
+      // The block's records are ours: a function that takes its record by value gets it moved.
+      if constexpr (std::is_invocable_v<const F&, In&&>)
+        for (In& x : block) builder.addFrom([&] { return f_(std::move(x)); });
+      else
+        for (In& x : block) builder.addFrom([&] { return f_(x); });
     });
     this->parent_->compute(p, sink);
     builder.flush();

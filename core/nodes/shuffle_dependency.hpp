@@ -3,6 +3,8 @@
 // map-side combine).
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <type_traits>
 
 #include "../../sched/map_output_writer.hpp"
@@ -50,7 +52,15 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
         // The table and the buckets share the task's memory, half each. A table that outgrows
         // its half is written out partially combined; the reduce side merges the pieces.
         CombineTable<K, C> combined;
+        // Map tasks of one shuffle see similar data: a table sized for what the previous tasks
+        // held fills without rehashing (about a tenth of the combining time on many keys).
+        const size_t expectedKeys = keysSeen_.load(std::memory_order_relaxed);
+        if (expectedKeys > 0 &&
+            3 * CombineTable<K, C>::tableBytesFor(expectedKeys) < out.memoryLimit() / 2)
+          combined.reserve(expectedKeys);
         auto flush = [&] {
+          keysSeen_.store(std::max(keysSeen_.load(std::memory_order_relaxed), combined.size()),
+                          std::memory_order_relaxed);
           auto& entries = combined.entries();
           writeBuckets(
               entries.size(), [&](size_t i) -> const std::pair<K, C>& { return entries[i].kv; },
@@ -107,6 +117,8 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
   bool isHash_;
   Agg agg_;
   bool mapSideCombine_;
+  // The most keys one map task's combining table has held (a sizing hint for later tasks).
+  mutable std::atomic<size_t> keysSeen_{0};
 };
 
 }  // namespace kiln::detail
