@@ -5,11 +5,13 @@
 //   mpirun -n 3 ./pagerank EDGES OUTDIR [--iterations 10] [--damping 0.85] [--partitions P]
 // EDGES: text, one "src dst" per line (whitespace-separated vertex ids; '#' starts a comment).
 // OUTDIR: part files of vertex<TAB>rank.
-// How: vertex ids are numbered densely (0..N-1) once; each edge partition is then cached as
-// two arrays of dense ids, and an iteration is one aggregate: every task adds its edges'
-// shares into a dense array of N sums, the arrays are added up, and every rank (each gets the
-// result of an action) computes the next ranks. The cost per task is N doubles of memory; the
-// graph itself stays distributed.
+// How: the text is parsed once into cached blocks of edges (one block per task thread), and one
+// pass over them finds the vertex ids (a bitmap while ids are below 2^28, else distinct()).
+// Ids are then numbered densely (0..N-1), each block is cached again as two arrays of dense
+// ids, and an iteration is one aggregate: every task adds its edges' shares into a dense array
+// of N sums, the arrays are added up, and every rank (each gets the result of an action)
+// computes the next ranks. The cost per task is N doubles of memory; the graph itself stays
+// distributed.
 #include <algorithm>
 #include <charconv>
 #include <iostream>
@@ -21,7 +23,52 @@ namespace {
 
 using Edge = std::pair<long, long>;
 
-// One partition's edges as dense vertex numbers.
+// One task's edges as parsed (vertex ids).
+struct RawEdgeBlock {
+  std::vector<long> from, to;
+  template <class Archive>
+  void serialize(Archive& ar, unsigned) {
+    ar& from& to;
+  }
+};
+
+// The vertex ids that occur, as a bitmap: one pass, no shuffle. Ids of 2^28 and above (a
+// 32 MiB bitmap) mark the set sparse, and the caller falls back to distinct().
+struct VertexIdSet {
+  static constexpr long kMaxBitmapId = 1L << 28;
+  std::vector<uint64_t> bits;
+  bool sparse = false;
+  void add(const std::vector<long>& ids) {
+    if (sparse || ids.empty()) return;
+    const long top = *std::max_element(ids.begin(), ids.end());
+    if (top >= kMaxBitmapId) {
+      sparse = true;
+      bits.clear();
+      return;
+    }
+    if (bits.size() * 64 <= size_t(top)) bits.resize(size_t(top) / 64 + 1);
+    for (long v : ids) bits[size_t(v) / 64] |= uint64_t(1) << (v % 64);
+  }
+  static VertexIdSet merge(VertexIdSet a, VertexIdSet b) {
+    if (a.sparse || b.sparse) return VertexIdSet{{}, true};
+    if (a.bits.size() < b.bits.size()) std::swap(a, b);
+    for (size_t i = 0; i < b.bits.size(); ++i) a.bits[i] |= b.bits[i];
+    return a;
+  }
+  std::vector<long> ascending() const {
+    std::vector<long> ids;
+    for (size_t w = 0; w < bits.size(); ++w)
+      for (uint64_t m = bits[w]; m != 0; m &= m - 1)
+        ids.push_back(long(w * 64 + size_t(__builtin_ctzll(m))));
+    return ids;
+  }
+  template <class Archive>
+  void serialize(Archive& ar, unsigned) {
+    ar& bits& sparse;
+  }
+};
+
+// One task's edges as dense vertex numbers.
 struct EdgeBlock {
   std::vector<uint32_t> from, to;
   template <class Archive>
@@ -121,14 +168,41 @@ int main(int argc, char** argv) {
   auto edges = sc.textFile(positional[0]).filter(holdsEdge).map(parseEdge);
   if (partitions > 0 && partitions != edges.getNumPartitions())
     edges = edges.repartition(partitions);
-  // Dense numbering: the sorted distinct vertex ids; every rank gets the list (an action).
-  auto vertexIds =
-      edges.flatMap([](const Edge& e) {
-             return std::array<long, 2>{e.first, e.second};
-           })
-          .distinct()
-          .collect();
-  std::sort(vertexIds.begin(), vertexIds.end());
+  // Parsed once, into one block per task thread.
+  auto raw = edges.coalesce(std::min(edges.getNumPartitions(), sc.defaultParallelism()))
+                 .mapPartitions([](std::vector<Edge>& part) {
+                   RawEdgeBlock b;
+                   b.from.reserve(part.size());
+                   b.to.reserve(part.size());
+                   for (const Edge& e : part) {
+                     b.from.push_back(e.first);
+                     b.to.push_back(e.second);
+                   }
+                   return std::vector<RawEdgeBlock>{std::move(b)};
+                 })
+                 .cache();
+  // Dense numbering: the sorted vertex ids; every rank gets them (an action's result).
+  const VertexIdSet idSet = raw.aggregate(
+      VertexIdSet{},
+      [](VertexIdSet set, const RawEdgeBlock& b) {
+        set.add(b.from);
+        set.add(b.to);
+        return set;
+      },
+      VertexIdSet::merge);
+  std::vector<long> vertexIds;
+  if (!idSet.sparse) {
+    vertexIds = idSet.ascending();
+  } else {
+    vertexIds = raw.flatMap([](const RawEdgeBlock& b) {
+                     std::vector<long> ids(b.from);
+                     ids.insert(ids.end(), b.to.begin(), b.to.end());
+                     return ids;
+                   })
+                    .distinct()
+                    .collect();
+    std::sort(vertexIds.begin(), vertexIds.end());
+  }
   const size_t n = vertexIds.size();
   if (n == 0) throw kiln::Error("pagerank: " + positional[0] + " has no edges");
   if (n > size_t(UINT32_MAX)) throw kiln::Error("pagerank: more than 2^32 - 1 vertices");
@@ -140,23 +214,21 @@ int main(int argc, char** argv) {
     table->resize(size_t(ids->back()) + 1);
     for (size_t v = 0; v < n; ++v) (*table)[size_t((*ids)[v])] = uint32_t(v);
   }
-  // One edge block per task thread: an iteration's result is one array of N sums per block.
   auto blocks =
-      edges.coalesce(std::min(edges.getNumPartitions(), sc.defaultParallelism()))
-          .mapPartitions([ids, table](std::vector<Edge>& part) {
-            auto dense = [&](long v) {
-              if (!table->empty()) return (*table)[size_t(v)];
-              return uint32_t(std::lower_bound(ids->begin(), ids->end(), v) - ids->begin());
-            };
-            EdgeBlock b;
-            b.from.reserve(part.size());
-            b.to.reserve(part.size());
-            for (const Edge& e : part) {
-              b.from.push_back(dense(e.first));
-              b.to.push_back(dense(e.second));
-            }
-            return std::vector<EdgeBlock>{std::move(b)};
-          })
+      raw.map([ids, table](const RawEdgeBlock& r) {
+           auto dense = [&](long v) {
+             if (!table->empty()) return (*table)[size_t(v)];
+             return uint32_t(std::lower_bound(ids->begin(), ids->end(), v) - ids->begin());
+           };
+           EdgeBlock b;
+           b.from.resize(r.from.size());
+           b.to.resize(r.to.size());
+           for (size_t i = 0; i < r.from.size(); ++i) {
+             b.from[i] = dense(r.from[i]);
+             b.to[i] = dense(r.to[i]);
+           }
+           return b;
+         })
           .cache();
   const auto outDegree = blocks.aggregate(
       std::vector<uint32_t>(n),
@@ -165,6 +237,7 @@ int main(int argc, char** argv) {
         return d;
       },
       addUp<uint32_t>);
+  raw.unpersist();  // the dense blocks are cached now
   std::vector<double> rank(n, 1.0 / double(n));
   for (int it = 0; it < iterations; ++it) {
     // What each vertex sends along each of its out-edges; dangling vertices' rank is spread.

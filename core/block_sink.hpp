@@ -19,6 +19,13 @@ class BlockSink {
   virtual ~BlockSink() = default;
   // The records are the callee's to read or move from; the caller reuses the storage after.
   virtual void push(std::span<T> block) = 0;
+  // Records the caller keeps (a cached partition's): the callee may only read them. Sinks that
+  // only read override this and skip the copy made here (a cached PageRank edge block is tens
+  // of MB, read every iteration).
+  virtual void pushShared(std::span<const T> block) {
+    std::vector<T> copy(block.begin(), block.end());
+    push(std::span<T>(copy));
+  }
 };
 
 // A sink that hands each block to a function (the operators' and actions' building block).
@@ -34,6 +41,39 @@ class FunctionSink final : public BlockSink<T> {
 template <class T, class F>
 FunctionSink<T, F> makeSink(F f) {
   return FunctionSink<T, F>(std::move(f));
+}
+
+// A sink with a second function for shared (read-only) blocks.
+template <class T, class Owned, class Shared>
+class SharingFunctionSink final : public BlockSink<T> {
+ public:
+  SharingFunctionSink(Owned owned, Shared shared)
+      : owned_(std::move(owned)), shared_(std::move(shared)) {}
+  void push(std::span<T> block) override { owned_(block); }
+  void pushShared(std::span<const T> block) override { shared_(block); }
+
+ private:
+  Owned owned_;
+  Shared shared_;
+};
+template <class T, class Owned, class Shared>
+SharingFunctionSink<T, Owned, Shared> makeSink(Owned owned, Shared shared) {
+  return SharingFunctionSink<T, Owned, Shared>(std::move(owned), std::move(shared));
+}
+// A sink that only reads its records, owned or shared: f takes std::span<const T>.
+template <class T, class F>
+class ReadingSink final : public BlockSink<T> {
+ public:
+  explicit ReadingSink(F f) : f_(std::move(f)) {}
+  void push(std::span<T> block) override { f_(std::span<const T>(block)); }
+  void pushShared(std::span<const T> block) override { f_(block); }
+
+ private:
+  F f_;
+};
+template <class T, class F>
+ReadingSink<T, F> makeReadingSink(F f) {
+  return ReadingSink<T, F>(std::move(f));
 }
 
 // Collects records produced one at a time and pushes them downstream a block at a time.

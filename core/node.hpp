@@ -38,10 +38,15 @@ class Node : public sched::LineageNode {
     sched::TaskMetrics* m = sched::TaskMetrics::current();
     if (m && m->computeDepth == 0) {
       ++m->computeDepth;
-      auto counted = makeSink<T>([&](std::span<T> block) {
-        m->recordsOut += block.size();
-        out.push(block);
-      });
+      auto counted = makeSink<T>(
+          [&](std::span<T> block) {
+            m->recordsOut += block.size();
+            out.push(block);
+          },
+          [&](std::span<const T> block) {
+            m->recordsOut += block.size();
+            out.pushShared(block);
+          });
       try {
         computeCounted(p, counted);
       } catch (...) {
@@ -67,14 +72,12 @@ class Node : public sched::LineageNode {
       storeBlock(*rt_, id(), p, records, storageLevel());
       block = std::move(records);
     }
-    // Consumers may move from what they are given: they get copies, a block at a time.
+    // The store keeps the records: consumers that only read get them in place, others a copy
+    // (BlockSink::pushShared).
     const auto& cached = *static_cast<const std::vector<T>*>(block.get());
-    std::vector<T> copy;
-    for (size_t i = 0; i < cached.size(); i += kBlockRecords) {
-      copy.assign(cached.begin() + long(i),
-                  cached.begin() + long(std::min(cached.size(), i + kBlockRecords)));
-      out.push(std::span<T>(copy));
-    }
+    for (size_t i = 0; i < cached.size(); i += kBlockRecords)
+      out.pushShared(
+          std::span<const T>(cached.data() + i, std::min(kBlockRecords, cached.size() - i)));
   }
 
  public:

@@ -94,7 +94,7 @@ U RDD<T>::aggregate(U zeroValue, Seq seqOp, Comb combOp) const {
   auto node = node_;
   auto results = runJob(allPartitions(), [node, zeroValue, seqOp](int p) {
     U acc = zeroValue;
-    auto sink = detail::makeSink<T>([&](std::span<T> block) {
+    auto sink = detail::makeReadingSink<T>([&](std::span<const T> block) {
       for (const T& x : block) acc = seqOp(std::move(acc), x);
     });
     node->compute(p, sink);

@@ -1,6 +1,7 @@
 // Sources and narrow transformations against sequential references.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <numeric>
 
 #include "test_support.hpp"
@@ -74,6 +75,69 @@ TEST(NarrowOps, MapByValueMovesWithoutDisturbingSourcesOrCache) {
     auto again = cached.collect();
     ASSERT_EQ(again.size(), data.size());
     for (size_t i = 0; i < data.size(); ++i) EXPECT_EQ(again[i], data[i] + "!");
+  }
+}
+
+// Counts its copies in this process (the test reads the count inside tasks).
+struct CopyCounted {
+  static inline std::atomic<long> copies{0};
+  long value = 0;
+  CopyCounted() = default;
+  explicit CopyCounted(long v) : value(v) {}
+  CopyCounted(const CopyCounted& o) : value(o.value) { ++copies; }
+  CopyCounted& operator=(const CopyCounted& o) {
+    value = o.value;
+    ++copies;
+    return *this;
+  }
+  CopyCounted(CopyCounted&&) = default;
+  CopyCounted& operator=(CopyCounted&&) = default;
+  template <class Archive>
+  void serialize(Archive& ar, unsigned) {
+    ar& value;
+  }
+};
+
+// Readers of a cached partition (aggregate, and map/flatMap/filter whose functions take const
+// references) get its records in place; every reader sees them unchanged.
+TEST(NarrowOps, CachedPartitionsAreReadInPlace) {
+  auto sc = makeContext();
+  std::vector<long> values(8000);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = long(i * 7 % 1000);
+  auto cached = sc->parallelize(values, 4).map([](long v) { return CopyCounted(v); }).cache();
+  EXPECT_EQ(cached.count(), 8000);
+  // Copies made while this task read its partition: none. Each partition spans several blocks,
+  // so copying blocks would show between the first record and the last.
+  using Seen = std::pair<long, long>;  // (copies counted at the first record, most copies made)
+  auto copiesWhileReading = cached.aggregate(
+      std::vector<Seen>{},
+      [](std::vector<Seen> seen, const CopyCounted&) {
+        const long now = CopyCounted::copies.load();
+        if (seen.empty()) seen.push_back({now, 0});
+        seen.back().second = std::max(seen.back().second, now - seen.back().first);
+        return seen;
+      },
+      [](std::vector<Seen> a, std::vector<Seen> b) {
+        a.insert(a.end(), b.begin(), b.end());
+        return a;
+      });
+  ASSERT_EQ(copiesWhileReading.size(), 4u);
+  for (auto [first, made] : copiesWhileReading) EXPECT_EQ(made, 0);
+  long expectedSum = 0, expectedKept = 0;
+  for (long v : values) {
+    expectedSum += v;
+    expectedKept += v % 2 == 0;
+  }
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(cached.map([](const CopyCounted& c) { return c.value; }).sum(), expectedSum);
+    EXPECT_EQ(cached.filter([](const CopyCounted& c) { return c.value % 2 == 0; }).count(),
+              expectedKept);
+    EXPECT_EQ(
+        cached.flatMap([](const CopyCounted& c) {
+                return std::vector<long>{c.value, -c.value};
+              })
+            .sum(),
+        0);
   }
 }
 

@@ -1,6 +1,8 @@
 // filter: keeps the records a predicate accepts, compacting each block in place.
 #pragma once
 
+#include <vector>
+
 #include "../node.hpp"
 
 namespace kiln::detail {
@@ -11,7 +13,7 @@ class FilterNode final : public OneParentNode<T, T> {
   FilterNode(NodePtr<T> parent, F f)
       : OneParentNode<T, T>(std::move(parent), "filter", true), f_(std::move(f)) {}
   void doCompute(int p, BlockSink<T>& out) const override {
-    auto sink = makeSink<T>([&](std::span<T> block) {
+    auto owned = [&](std::span<T> block) {
       size_t kept = 0;
       for (size_t i = 0; i < block.size(); ++i)
         if (f_(static_cast<const T&>(block[i]))) {
@@ -19,7 +21,15 @@ class FilterNode final : public OneParentNode<T, T> {
           ++kept;
         }
       if (kept) out.push(block.first(kept));
-    });
+    };
+    // Shared (cached) records stay where they are: the kept ones are copied.
+    auto shared = [&](std::span<const T> block) {
+      std::vector<T> kept;
+      for (const T& x : block)
+        if (f_(x)) kept.push_back(x);
+      if (!kept.empty()) out.push(std::span<T>(kept));
+    };
+    auto sink = makeSink<T>(owned, shared);
     this->parent_->compute(p, sink);
   }
 

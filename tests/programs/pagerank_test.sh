@@ -41,6 +41,16 @@ mpirun -n 2 "$apps/pagerank" "$work/small.txt" "$work/small-out" --iterations 20
 check "a graph with a dangling vertex and comments, 20 iterations, damping 0.9" \
   close_to "$work/small-out" "$work/small-ref.txt"
 
+# Sparse ids: 2^28 and above take the distinct() path instead of the bitmap; gaps between ids
+# take the binary search instead of the direct table.
+printf '5 900000000000\n900000000000 70\n70 5\n70 3000000000\n5 70\n' >"$work/sparse.txt"
+printf '5 9000\n9000 70\n70 5\n70 300000\n5 70\n' >"$work/gaps.txt"
+for g in sparse gaps; do
+  "$py" "$here/pagerank_reference.py" "$work/$g.txt" 10 0.85 >"$work/$g-ref.txt"
+  mpirun -n 3 "$apps/pagerank" "$work/$g.txt" "$work/$g-out" >/dev/null 2>&1
+  check "vertex ids with $g match the reference" close_to "$work/$g-out" "$work/$g-ref.txt"
+done
+
 printf '0 1\n1 two\n' >"$work/bad.txt"
 mpirun -n 2 "$apps/pagerank" "$work/bad.txt" "$work/bad-out" >/dev/null 2>"$work/bad.err"
 check "a bad edge line fails the job, naming the line" \
