@@ -23,9 +23,12 @@ class BlockSink {
   // only read override this and skip the copy made here (a cached PageRank edge block is tens
   // of MB, read every iteration).
   virtual void pushShared(std::span<const T> block) {
-    std::vector<T> copy(block.begin(), block.end());
-    push(std::span<T>(copy));
+    copy_.assign(block.begin(), block.end());
+    push(std::span<T>(copy_));
   }
+
+ private:
+  std::vector<T> copy_;  // reused by pushShared: one allocation per sink, not per block
 };
 
 // A sink that hands each block to a function (the operators' and actions' building block).

@@ -46,7 +46,7 @@ std::vector<T> RDD<T>::collect() const {
   auto node = node_;
   auto results = runJob(allPartitions(), [node](int p) {
     ByteBuffer out;
-    auto sink = detail::makeSink<T>([&](std::span<T> block) {
+    auto sink = detail::makeReadingSink<T>([&](std::span<const T> block) {
       for (const T& x : block) encode(out, x);
     });
     node->compute(p, sink);
@@ -65,7 +65,8 @@ std::vector<long> RDD<T>::partitionCounts() const {
   auto node = node_;
   auto results = runJob(allPartitions(), [node](int p) {
     int64_t n = 0;
-    auto sink = detail::makeSink<T>([&](std::span<T> block) { n += int64_t(block.size()); });
+    auto sink =
+        detail::makeReadingSink<T>([&](std::span<const T> block) { n += int64_t(block.size()); });
     node->compute(p, sink);
     ByteBuffer out;
     out.put(n);
@@ -167,7 +168,7 @@ std::vector<T> RDD<T>::take(long num) const {
     auto results = runJob(parts, [node, want](int p) {
       ByteBuffer out;
       long n = 0;
-      auto sink = detail::makeSink<T>([&](std::span<T> block) {
+      auto sink = detail::makeReadingSink<T>([&](std::span<const T> block) {
         for (const T& x : block) {
           encode(out, x);
           if (++n == want) throw detail::StopPartition{};
@@ -252,7 +253,7 @@ void RDD<T>::foreach (F f) const {
   auto node = node_;
   runJob(allPartitions(), [node, f](int p) {
     F g = f;  // each task its own copy, as each Spark task deserializes its own closure
-    auto sink = detail::makeSink<T>([&](std::span<T> block) {
+    auto sink = detail::makeReadingSink<T>([&](std::span<const T> block) {
       for (const T& x : block) g(x);
     });
     node->compute(p, sink);
@@ -318,7 +319,7 @@ std::vector<typename RDD<T>::V> RDD<T>::lookup(const K& key) const {
   auto node = node_;
   auto results = runJob(parts, [node, key](int p) {
     ByteBuffer out;
-    auto sink = detail::makeSink<T>([&](std::span<T> block) {
+    auto sink = detail::makeReadingSink<T>([&](std::span<const T> block) {
       for (const T& kv : block)
         if (kv.first == key) encode(out, kv.second);
     });

@@ -31,7 +31,7 @@ class RoutingShuffleDependency final : public sched::ShuffleDependency {
   void runMapTask(int partition, sched::MapOutputWriter& out) const override {
     auto targets = route_(partition);
     if (targets.empty()) return;
-    auto sink = makeSink<T>([&](std::span<T> block) {
+    auto sink = makeReadingSink<T>([&](std::span<const T> block) {
       for (int t : targets)
         for (const T& x : block) encode(out.bucket(t), x);
       out.spillIfOverLimit();

@@ -78,7 +78,8 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
         return;
       }
     }
-    auto sink = makeSink<std::pair<K, V>>([&](std::span<std::pair<K, V>> block) {
+    // Encoding only reads the records: a cached parent's are encoded in place.
+    auto sink = makeReadingSink<std::pair<K, V>>([&](std::span<const std::pair<K, V>> block) {
       writeBuckets(
           block.size(), [&](size_t i) -> const std::pair<K, V>& { return block[i]; },
           [&](size_t i) { return Hash<K>{}(block[i].first); }, out);
