@@ -64,8 +64,9 @@ ExchangeResult alltoallvBytes(MPI_Comm comm, const ByteBuffer& send,
   return out;
 }
 
-void alltoallvStreamed(MPI_Comm comm, const std::vector<uint64_t>& sendCounts, uint64_t pairBytes,
-                       const ExchangeFill& fill, const ExchangeConsume& consume) {
+bool alltoallvStreamed(MPI_Comm comm, const std::vector<uint64_t>& sendCounts, uint64_t pairBytes,
+                       const ExchangeFill& fill, const ExchangeConsume& consume,
+                       const ExchangeReceiveInto& receiveInto) {
   int np = 0;
   MPI_Comm_size(comm, &np);
   const size_t p = size_t(np);
@@ -78,12 +79,16 @@ void alltoallvStreamed(MPI_Comm comm, const std::vector<uint64_t>& sendCounts, u
   for (size_t i = 0; i < p; ++i) largest = std::max({largest, sendCounts[i], recvCounts[i]});
   uint64_t rounds = (largest + chunk - 1) / chunk;
   MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm);
-  if (rounds == 0) return;
+  if (rounds == 0) return false;
 
+  const uint64_t recvTotal = std::accumulate(recvCounts.begin(), recvCounts.end(), 0ULL);
+  std::byte* direct = nullptr;
+  if (receiveInto && recvTotal > 0 && recvTotal <= uint64_t(INT_MAX))
+    direct = receiveInto(recvTotal);
+  const std::vector<uint64_t> recvOff = prefixOffsets(recvCounts);
   ByteBuffer sendStage(
       std::min<uint64_t>(p * chunk, std::accumulate(sendCounts.begin(), sendCounts.end(), 0ULL)));
-  ByteBuffer recvStage(
-      std::min<uint64_t>(p * chunk, std::accumulate(recvCounts.begin(), recvCounts.end(), 0ULL)));
+  ByteBuffer recvStage(direct ? 0 : std::min<uint64_t>(p * chunk, recvTotal));
   std::vector<int> sc(p), sd(p), rc(p), rd(p);
   for (uint64_t k = 0; k < rounds; ++k) {
     const uint64_t begin = k * chunk;
@@ -95,15 +100,17 @@ void alltoallvStreamed(MPI_Comm comm, const std::vector<uint64_t>& sendCounts, u
       sc[i] = int(sn);
       sd[i] = sPos;
       rc[i] = int(rn);
-      rd[i] = rPos;
+      rd[i] = direct ? int(recvOff[i] + (rn ? begin : 0)) : rPos;  // direct: where it belongs
       sPos += int(sn);
       rPos += int(rn);
     }
-    MPI_Alltoallv(sendStage.data(), sc.data(), sd.data(), MPI_BYTE, recvStage.data(), rc.data(),
-                  rd.data(), MPI_BYTE, comm);
-    for (size_t i = 0; i < p; ++i)
-      if (rc[i]) consume(int(i), {recvStage.data() + rd[i], size_t(rc[i])});
+    MPI_Alltoallv(sendStage.data(), sc.data(), sd.data(), MPI_BYTE,
+                  direct ? direct : recvStage.data(), rc.data(), rd.data(), MPI_BYTE, comm);
+    if (!direct)
+      for (size_t i = 0; i < p; ++i)
+        if (rc[i]) consume(int(i), {recvStage.data() + rd[i], size_t(rc[i])});
   }
+  return direct != nullptr;
 }
 
 }  // namespace kiln::mpi

@@ -29,9 +29,17 @@ ExchangeResult alltoallvBytes(MPI_Comm comm, const ByteBuffer& send,
 // what arrives from rank s goes to consume(s, bytes) in order. Each round moves at most
 // `pairBytes` of every stream, through two staging buffers of size-of-comm x pairBytes; the
 // whole exchange never holds more than that. Collective; every rank must call it.
+//
+// With receiveInto, the caller may take the arriving bytes in one buffer instead: once the
+// total is known (and fits an int), receiveInto(total) returns memory for it or nullptr. Given
+// memory, the bytes from rank s land at [offset(s), offset(s) + count(s)) of it, source by
+// source, with no staging copy, and consume is not called; the return value says which way it
+// went. Ranks decide independently.
 using ExchangeFill = std::function<void(int dest, std::span<std::byte> dst)>;
 using ExchangeConsume = std::function<void(int source, std::span<const std::byte> bytes)>;
-void alltoallvStreamed(MPI_Comm comm, const std::vector<uint64_t>& sendCounts, uint64_t pairBytes,
-                       const ExchangeFill& fill, const ExchangeConsume& consume);
+using ExchangeReceiveInto = std::function<std::byte*(uint64_t totalBytes)>;
+bool alltoallvStreamed(MPI_Comm comm, const std::vector<uint64_t>& sendCounts, uint64_t pairBytes,
+                       const ExchangeFill& fill, const ExchangeConsume& consume,
+                       const ExchangeReceiveInto& receiveInto = {});
 
 }  // namespace kiln::mpi

@@ -116,6 +116,24 @@ class ShuffleStore::Receiver {
     for (const Source& s : sources_)
       if (s.headerGot != 0) throw Error("corrupt shuffle data: a segment was cut short");
   }
+  // Takes every source's stream as received, one after another, into memory that stays: the
+  // segments are pointed at where they lie.
+  void adopt(const std::byte* bytes, uint64_t total) {
+    uint64_t pos = 0;
+    while (pos < total) {
+      SegmentHeader h;
+      if (total - pos < sizeof h) throw Error("corrupt shuffle data: a segment was cut short");
+      std::memcpy(&h, bytes + pos, sizeof h);
+      pos += sizeof h;
+      checkHeader(h);
+      if (total - pos < h.length) throw Error("corrupt shuffle data: a segment was cut short");
+      ShuffleExtent e;
+      e.memory = bytes + pos;
+      e.length = h.length;
+      in_.byReducePartition[h.reducePartition].push_back({h.mapPartition, {e}});
+      pos += h.length;
+    }
+  }
 
  private:
   struct Source {
@@ -124,11 +142,14 @@ class ShuffleStore::Receiver {
     uint64_t left = 0;
     ShuffleExtent extent;
   };
-  void startSegment(Source& s) {
-    const SegmentHeader& h = s.header;
+  void checkHeader(const SegmentHeader& h) const {
     if (h.reducePartition < 0 || h.reducePartition >= numReduce_ || h.length == 0 ||
         shuffleOwner(h.reducePartition, in_.numExecutors) != in_.executor)
       throw Error("corrupt shuffle data: bad segment header");
+  }
+  void startSegment(Source& s) {
+    const SegmentHeader& h = s.header;
+    checkHeader(h);
     s.extent = store_.placeReceived(in_, shuffle_, h.length);
     in_.byReducePartition[h.reducePartition].push_back({h.mapPartition, {s.extent}});
     s.left = h.length;
@@ -251,11 +272,23 @@ void ShuffleStore::exchange(int shuffle, int numReducePartitions, MPI_Comm execu
   in.numExecutors = numExec;
   try {
     Receiver receiver(*this, in, shuffle, numReducePartitions, numExec);
-    mpi::alltoallvStreamed(
+    // Received data that fits the memory budget lands in one buffer it stays in (no staging
+    // copy, no buffer per segment); past the budget it is placed segment by segment, spilling.
+    uint64_t directBytes = 0;
+    const bool direct = mpi::alltoallvStreamed(
         executors, counts, roundPairBytes(maxRoundBytes, memoryLimit_, numExec),
         [&](int d, std::span<std::byte> dst) { streams[size_t(d)].fill(dst); },
-        [&](int s, std::span<const std::byte> bytes) { receiver.consume(s, bytes); });
-    receiver.finish();
+        [&](int s, std::span<const std::byte> bytes) { receiver.consume(s, bytes); },
+        [&](uint64_t total) -> std::byte* {
+          if (!tryReserve(total)) return nullptr;
+          in.memoryBytes += total;
+          directBytes = total;
+          return in.received.emplace_back(size_t(total)).data();
+        });
+    if (direct)
+      receiver.adopt(in.received.back().data(), directBytes);
+    else
+      receiver.finish();
   } catch (...) {
     release(in.memoryBytes + outputMemory);
     throw;
