@@ -197,8 +197,38 @@ void ShuffleStore::configure(uint64_t memoryLimit, io::ScratchDirectory& scratch
   scratch_ = &scratch;
 }
 
+ByteBuffer* ShuffleStore::receiveBuffer(Input& in, uint64_t total) {
+  {
+    std::lock_guard lock(mutex_);
+    if (spare_.size() >= total) {  // its bytes are counted already: they move to the input
+      in.memoryBytes += spare_.size();
+      in.direct = std::move(spare_);
+      spare_ = ByteBuffer();
+      return &in.direct;
+    }
+  }
+  if (!tryReserve(total)) return nullptr;
+  in.memoryBytes += total;
+  in.direct = ByteBuffer(size_t(total));
+  return &in.direct;
+}
+
+void ShuffleStore::retire(Input& in) {
+  memoryUsed_ -= std::min(in.memoryBytes, memoryUsed_);
+  if (in.direct.size() > spare_.size()) {
+    memoryUsed_ -= std::min<uint64_t>(spare_.size(), memoryUsed_);
+    spare_ = std::move(in.direct);
+    in.direct = ByteBuffer();
+    memoryUsed_ += spare_.size();
+  }
+}
+
 bool ShuffleStore::tryReserve(uint64_t n) {
   std::lock_guard lock(mutex_);
+  if (memoryUsed_ + n > memoryLimit_ && !spare_.empty()) {  // the spare goes before anything
+    memoryUsed_ -= std::min<uint64_t>(spare_.size(), memoryUsed_);
+    spare_ = ByteBuffer();
+  }
   if (memoryUsed_ + n > memoryLimit_) return false;
   memoryUsed_ += n;
   stats_.memoryPeak = std::max(stats_.memoryPeak, memoryUsed_);
@@ -280,13 +310,13 @@ void ShuffleStore::exchange(int shuffle, int numReducePartitions, MPI_Comm execu
         [&](int d, std::span<std::byte> dst) { streams[size_t(d)].fill(dst); },
         [&](int s, std::span<const std::byte> bytes) { receiver.consume(s, bytes); },
         [&](uint64_t total) -> std::byte* {
-          if (!tryReserve(total)) return nullptr;
-          in.memoryBytes += total;
+          ByteBuffer* buf = receiveBuffer(in, total);
+          if (!buf) return nullptr;
           directBytes = total;
-          return in.received.emplace_back(size_t(total)).data();
+          return buf->data();
         });
     if (direct)
-      receiver.adopt(in.received.back().data(), directBytes);
+      receiver.adopt(in.direct.data(), directBytes);
     else
       receiver.finish();
   } catch (...) {
@@ -331,7 +361,7 @@ void ShuffleStore::drop(int shuffle) {
     mapOutputs_.erase(it);
   }
   if (auto it = inputs_.find(shuffle); it != inputs_.end()) {
-    memoryUsed_ -= std::min(it->second.memoryBytes, memoryUsed_);
+    retire(it->second);
     inputs_.erase(it);
   }
 }
@@ -339,7 +369,7 @@ void ShuffleStore::drop(int shuffle) {
 void ShuffleStore::keepInput(int shuffle, Input in) {
   std::lock_guard lock(mutex_);
   if (auto it = inputs_.find(shuffle); it != inputs_.end())  // e.g. a restore that failed
-    memoryUsed_ -= std::min(it->second.memoryBytes, memoryUsed_);
+    retire(it->second);
   inputs_[shuffle] = std::move(in);
 }
 

@@ -76,6 +76,7 @@ class ShuffleStore {
     int numExecutors = 1;  // reduce partition r lives here when r % numExecutors == executor
     std::map<int, MapOutput> localOutputs;  // kept when nothing moved
     std::vector<ByteBuffer> received;       // segments kept in memory
+    ByteBuffer direct;                      // or everything received, in one buffer
     std::shared_ptr<io::ScratchFile> receivedFile;
     uint64_t memoryBytes = 0;
     std::unordered_map<int, std::vector<ShuffleSegment>> byReducePartition;
@@ -86,6 +87,10 @@ class ShuffleStore {
   std::map<int, MapOutput> takeMapOutputs(int shuffle);
   // Keeps a shuffle's data, replacing (and releasing) any it held before.
   void keepInput(int shuffle, Input in);
+  // Releases a shuffle's data, keeping its receive buffer as the spare (lock held).
+  void retire(Input& in);
+  // Memory for `total` received bytes: the spare if big enough, else new within the limit.
+  ByteBuffer* receiveBuffer(Input& in, uint64_t total);
 
   mutable std::mutex mutex_;
   io::ScratchDirectory* scratch_ = nullptr;
@@ -94,6 +99,9 @@ class ShuffleStore {
   ShuffleStoreStats stats_;
   std::unordered_map<int, std::map<int, MapOutput>> mapOutputs_;
   std::unordered_map<int, Input> inputs_;
+  // The largest receive buffer of a dropped shuffle, kept for the next exchange: fresh memory
+  // costs a page fault per 4 KiB. Counted in memoryUsed_, and freed first when room runs out.
+  ByteBuffer spare_;
 };
 
 }  // namespace kiln::sched

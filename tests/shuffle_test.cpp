@@ -93,6 +93,19 @@ TEST(Shuffle, StringKeyHashAndEqualityCoverEveryByte) {
   for (int c : perTopBits) EXPECT_NEAR(c, kKeys / 16, kKeys / 16 / 10);
 }
 
+// Each exchange receives into one buffer, and a dropped shuffle's buffer is kept for the next;
+// shuffles of growing and shrinking size under a small budget reuse it, outgrow it (it is
+// freed first when room runs out) or fall back to placing segments one by one, and spill.
+TEST(Shuffle, ReceiveBuffersReusedAcrossShufflesOfChangingSize) {
+  auto sc = makeContext({{"kiln.executor.memory", "16m"}});
+  for (long n : {200'000L, 50'000L, 400'000L, 100'000L, 1'000'000L, 20'000L}) {
+    std::vector<KV> data(static_cast<size_t>(n));
+    for (long i = 0; i < n; ++i) data[size_t(i)] = {int((i * 7919) % (n / 3 + 1)), i};
+    auto got = sc->parallelize(data, 4).partitionBy(5).reduceByKey(std::plus<>(), 3).collect();
+    EXPECT_EQ(asMap(got), referenceSums(data)) << n << " records";
+  }
+}
+
 TEST(Shuffle, GroupByKeyKeepsEveryValueInMapPartitionOrder) {
   auto sc = makeContext();
   auto data = skewedPairs(20000, 300, 5);
