@@ -31,17 +31,30 @@ struct Hash<std::string_view> {
 };
 template <>
 struct Hash<std::string> {
-  size_t operator()(const std::string& s) const { return detail::hashBytes(s.data(), s.size()); }
+  size_t operator()(const std::string& s) const {
+    // A std::string's buffer holds capacity() + 1 bytes, so a word of up to 8 bytes loads at
+    // once, without branching on the length (words' lengths vary unpredictably).
+    if (s.size() <= 8 && s.capacity() >= 7)
+      return detail::hashShortWord(detail::lowBytes(detail::load64(s.data()), s.size()), s.size());
+    return detail::hashBytes(s.data(), s.size());
+  }
 };
 
 // Key equality in the hash tables: strings compared inline, everything else by ==.
 template <class A, class B>
 inline bool keysEqual(const A& a, const B& b) {
-  if constexpr (std::is_convertible_v<const A&, std::string_view> &&
-                std::is_convertible_v<const B&, std::string_view>)
+  if constexpr (std::is_same_v<A, std::string> && std::is_same_v<B, std::string>) {
+    const size_t n = a.size();
+    if (n != b.size()) return false;
+    if (n <= 8 && a.capacity() >= 7 && b.capacity() >= 7)  // as in Hash<std::string>
+      return detail::lowBytes(detail::load64(a.data()) ^ detail::load64(b.data()), n) == 0;
     return detail::bytesEqual(a, b);
-  else
+  } else if constexpr (std::is_convertible_v<const A&, std::string_view> &&
+                       std::is_convertible_v<const B&, std::string_view>) {
+    return detail::bytesEqual(a, b);
+  } else {
     return a == b;
+  }
 }
 
 namespace detail {

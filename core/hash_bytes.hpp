@@ -28,22 +28,34 @@ inline uint64_t load32(const char* p) {
   return v;
 }
 
+// The low n (at most 8) bytes of a word, as a little-endian load would see them.
+inline uint64_t lowBytes(uint64_t word, size_t n) { return n ? word & (~0ULL >> (64 - 8 * n)) : 0; }
+
+constexpr uint64_t kHashSeed = 0x9e3779b97f4a7c15ULL, kHashA = 0xbf58476d1ce4e5b9ULL,
+                   kHashB = 0x94d049bb133111ebULL;
+
+// The hash of 0 to 8 bytes, given them zero-padded as a little-endian word.
+inline size_t hashShortWord(uint64_t word, size_t n) {
+  return foldedMultiply(word ^ kHashA, kHashSeed ^ n ^ kHashB);
+}
+
 inline size_t hashBytes(const char* p, size_t n) {
-  constexpr uint64_t kSeed = 0x9e3779b97f4a7c15ULL, kA = 0xbf58476d1ce4e5b9ULL,
-                     kB = 0x94d049bb133111ebULL;
+  constexpr uint64_t kSeed = kHashSeed, kA = kHashA, kB = kHashB;
+  if (n <= 8) {
+    // The n bytes as one zero-padded word, from loads that stay within them.
+    uint64_t w = 0;
+    if (n >= 4)
+      w = load32(p) | (load32(p + n - 4) << (8 * (n - 4)));
+    else if (n > 0)
+      w = uint64_t(uint8_t(p[0])) | (uint64_t(uint8_t(p[n / 2])) << (8 * (n / 2))) |
+          (uint64_t(uint8_t(p[n - 1])) << (8 * (n - 1)));
+    return hashShortWord(w, n);
+  }
   uint64_t state = kSeed ^ n, a = 0, b = 0;
   if (n <= 16) {
     // Two overlapping loads cover every length without a loop.
-    if (n >= 8) {
-      a = load64(p);
-      b = load64(p + n - 8);
-    } else if (n >= 4) {
-      a = load32(p);
-      b = load32(p + n - 4);
-    } else if (n > 0) {
-      a = (uint64_t(uint8_t(p[0])) << 16) | (uint64_t(uint8_t(p[n / 2])) << 8) |
-          uint64_t(uint8_t(p[n - 1]));
-    }
+    a = load64(p);
+    b = load64(p + n - 8);
   } else {
     for (; n > 16; p += 16, n -= 16) state = foldedMultiply(load64(p) ^ kA, load64(p + 8) ^ state);
     a = load64(p + n - 16);
