@@ -1,6 +1,8 @@
 // kiln::split(line): the words of a line, for flatMap, without allocating per line.
 #pragma once
 
+#include <iterator>
+#include <ranges>
 #include <string>
 #include <string_view>
 
@@ -8,12 +10,16 @@ namespace kiln {
 
 // A lazy sequence of the maximal runs of non-whitespace in a line (the line must outlive it,
 // as it does inside flatMap). Iterating yields std::string words; short words stay within the
-// string's inline buffer, so no allocation happens per word.
-class SplitWords {
+// string's inline buffer, so no allocation happens per word. It is a view, so it composes:
+//   kiln::split(line) | std::views::transform([](std::string w) { return std::pair(w, 1L); })
+// makes each pair straight from the word, with no separate map pass.
+class SplitWords : public std::ranges::view_base {
  public:
+  SplitWords() = default;
   explicit SplitWords(std::string_view line) : line_(line) {}
   class iterator {
    public:
+    using iterator_concept = std::input_iterator_tag;
     using value_type = std::string;
     using difference_type = std::ptrdiff_t;
     iterator() = default;

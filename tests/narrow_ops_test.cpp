@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <numeric>
+#include <ranges>
 
 #include "test_support.hpp"
 
@@ -139,6 +140,36 @@ TEST(NarrowOps, CachedPartitionsAreReadInPlace) {
             .sum(),
         0);
   }
+}
+
+// kiln::split finds maximal runs of non-whitespace, and as a view it composes with std::views.
+TEST(NarrowOps, SplitWordsAndComposesAsAView) {
+  static_assert(std::ranges::view<SplitWords>);
+  auto sc = makeContext();
+  const std::vector<std::string> lines = {
+      "", "  ", "a", "one two\tthree", " \v lead and trail \r", std::string(40, 'x') + " y"};
+  std::vector<std::string> words;
+  for (const auto& line : lines) {
+    std::string w;
+    for (char c : line + " ") {
+      if (c == ' ' || (c >= '\t' && c <= '\r')) {
+        if (!w.empty()) words.push_back(w);
+        w.clear();
+      } else {
+        w += c;
+      }
+    }
+  }
+  auto rdd = sc->parallelize(lines, 3);
+  EXPECT_EQ(rdd.flatMap([](const std::string& l) { return split(l); }).collect(), words);
+  auto pairs = rdd.flatMap([](const std::string& l) {
+                    return split(l) | std::views::transform([](std::string w) {
+                             return std::pair<std::string, size_t>(std::move(w), 0);
+                           });
+                  })
+                   .collect();
+  ASSERT_EQ(pairs.size(), words.size());
+  for (size_t i = 0; i < words.size(); ++i) EXPECT_EQ(pairs[i].first, words[i]);
 }
 
 TEST(NarrowOps, MapPartitionsWithIndexSeesEachPartition) {
