@@ -7,6 +7,10 @@
 #include <string_view>
 #include <vector>
 
+// The same inlined hash and comparison as Kiln's tables, so that the comparison measures the
+// framework, not the hash function.
+#include "../../core/hash_bytes.hpp"
+
 namespace baseline {
 
 // Open addressing with linear probing, power-of-two capacity, at most half full. Keys live in
@@ -27,7 +31,7 @@ class WordTable {
     while (slots_.size() < 2 * n + 2) grow();
   }
   void add(std::string_view w, long n) {
-    uint64_t h = std::hash<std::string_view>{}(w) | 1;  // 0 marks an empty slot
+    uint64_t h = kiln::detail::hashBytes(w.data(), w.size()) | 1;  // 0 marks an empty slot
     size_t mask = slots_.size() - 1;
     for (size_t i = (h * 0x9e3779b97f4a7c15ULL) >> shift_;; i = (i + 1) & mask) {
       Slot& s = slots_[i];
@@ -38,7 +42,7 @@ class WordTable {
         if (++used_ * 2 > slots_.size()) grow();
         return;
       }
-      if (s.hash == h && s.word == w) {
+      if (s.hash == h && kiln::detail::bytesEqual(s.word, w)) {
         s.count += n;
         return;
       }

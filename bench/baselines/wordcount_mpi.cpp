@@ -27,7 +27,9 @@ using baseline::WordTable;
 
 struct StringHash {
   using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  size_t operator()(std::string_view s) const {
+    return kiln::detail::hashBytes(s.data(), s.size());
+  }
 };
 bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
