@@ -39,6 +39,7 @@ bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 Point parsePoint(const std::string& line) {
   Point p;
+  p.reserve(4);  // one allocation for the common small dimensions, not one per coordinate
   const char *at = line.data(), *end = line.data() + line.size();
   while (true) {
     while (at < end && isSpace(*at)) ++at;
