@@ -200,7 +200,8 @@ void ShuffleStore::configure(uint64_t memoryLimit, io::ScratchDirectory& scratch
 ByteBuffer* ShuffleStore::receiveBuffer(Input& in, uint64_t total) {
   {
     std::lock_guard lock(mutex_);
-    if (spare_.size() >= total) {  // its bytes are counted already: they move to the input
+    // Not for an exchange much smaller than the spare: it would hold (and count) all of it.
+    if (spare_.size() >= total && spare_.size() / 2 <= total) {  // counted already: moves on
       in.memoryBytes += spare_.size();
       in.direct = std::move(spare_);
       spare_ = ByteBuffer();

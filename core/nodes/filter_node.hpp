@@ -23,8 +23,9 @@ class FilterNode final : public OneParentNode<T, T> {
       if (kept) out.push(block.first(kept));
     };
     // Shared (cached) records stay where they are: the kept ones are copied.
+    std::vector<T> kept;
     auto shared = [&](std::span<const T> block) {
-      std::vector<T> kept;
+      kept.clear();
       for (const T& x : block)
         if (f_(x)) kept.push_back(x);
       if (!kept.empty()) out.push(std::span<T>(kept));
