@@ -23,20 +23,14 @@
 #include "baseline_io.hpp"
 #include "kmeans_kernel.hpp"
 #include "mpi_threads.hpp"
+#include "mpi_world.hpp"
 #include "text_parse.hpp"
 
 int main(int argc, char** argv) {
-  int provided;
-  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-  int rank, size;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  const baseline::MpiWorld world(argc, argv);
+  const int rank = world.rank, size = world.size;
   const auto args = baseline::parseKmeansArgs(argc, argv);
-  if (!args) {
-    if (rank == 0)
-      std::fprintf(stderr, "usage: kmeans_mpi INPUT K OUTDIR [--iterations N] [--seed S]\n");
-    MPI_Abort(MPI_COMM_WORLD, 2);
-  }
+  if (!args) world.usage("kmeans_mpi INPUT K OUTDIR [--iterations N] [--seed S]");
   const long k = args->k, iterations = args->iterations, seed = args->seed;
   const int threads = baseline::threadsPerRank(rank);
   const size_t P = size_t(size), T = size_t(threads), kk = size_t(k);

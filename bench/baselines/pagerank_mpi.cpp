@@ -22,21 +22,16 @@
 
 #include "baseline_args.hpp"
 #include "baseline_io.hpp"
+#include "bucket_offsets.hpp"
 #include "mpi_threads.hpp"
+#include "mpi_world.hpp"
 #include "text_parse.hpp"
 
 int main(int argc, char** argv) {
-  int provided;
-  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-  int rank, size;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  const baseline::MpiWorld world(argc, argv);
+  const int rank = world.rank, size = world.size;
   const auto args = baseline::parsePagerankArgs(argc, argv);
-  if (!args) {
-    if (rank == 0)
-      std::fprintf(stderr, "usage: pagerank_mpi EDGES OUTDIR [--iterations N] [--damping D]\n");
-    MPI_Abort(MPI_COMM_WORLD, 2);
-  }
+  if (!args) world.usage("pagerank_mpi EDGES OUTDIR [--iterations N] [--damping D]");
   const int iterations = args->iterations;
   const double damping = args->damping;
   const int threads = baseline::threadsPerRank(rank);
@@ -129,18 +124,7 @@ int main(int argc, char** argv) {
       for (size_t i = b; i < e; ++i) ++h[size_t(uint32_t(recv[i])) - lo];
 #pragma omp barrier
 #pragma omp single
-      {
-        size_t pos = 0;
-        for (size_t v = 0; v < owned; ++v) {
-          inStart[v] = pos;
-          for (size_t u = 0; u < T; ++u) {
-            const size_t c = hist[u * owned + v];
-            hist[u * owned + v] = pos;
-            pos += c;
-          }
-        }
-        inStart[owned] = pos;
-      }
+      baseline::countsToOffsets(hist, T, owned, inStart);
       for (size_t i = b; i < e; ++i)
         sources[h[size_t(uint32_t(recv[i])) - lo]++] = uint32_t(recv[i] >> 32);
     }

@@ -21,27 +21,17 @@
 #include <vector>
 
 #include "baseline_io.hpp"
+#include "bucket_offsets.hpp"
 #include "mpi_threads.hpp"
+#include "mpi_world.hpp"
+#include "tera_tag.hpp"
 
 namespace {
 
 constexpr size_t kRecord = 100;
 
-struct Key {
-  uint64_t hi;  // key bytes 0-7, big-endian: compares as the bytes do
-  uint32_t lo;  // key bytes 8-9
-  uint32_t idx;
-  bool operator<(const Key& o) const {
-    return hi != o.hi ? hi < o.hi : lo != o.lo ? lo < o.lo : idx < o.idx;
-  }
-};
-
-Key keyOf(const char* record, uint32_t idx) {
-  uint64_t hi;
-  std::memcpy(&hi, record, 8);
-  const auto* b = reinterpret_cast<const unsigned char*>(record);
-  return Key{__builtin_bswap64(hi), uint32_t(b[8]) << 8 | b[9], idx};
-}
+using Key = baseline::TeraTag;
+using baseline::teraTagOf;
 
 // Only the key decides the destination (idx = 0 in splitters; a record equal to a splitter
 // goes to the higher rank on every rank).
@@ -70,15 +60,9 @@ void readRecords(const baseline::Inputs& in, uint64_t first, uint64_t count, cha
 }  // namespace
 
 int main(int argc, char** argv) {
-  int provided;
-  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-  int rank, size;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  if (argc != 3) {
-    if (rank == 0) std::fprintf(stderr, "usage: terasort_mpi INPUT OUTDIR\n");
-    MPI_Abort(MPI_COMM_WORLD, 2);
-  }
+  const baseline::MpiWorld world(argc, argv);
+  const int rank = world.rank, size = world.size;
+  if (argc != 3) world.usage("terasort_mpi INPUT OUTDIR");
   const int threads = baseline::threadsPerRank(rank);
   const size_t ranks = size_t(size), T = size_t(threads);
 
@@ -102,7 +86,7 @@ int main(int argc, char** argv) {
   const int samples = int(std::min<size_t>(n, 10000));
   std::vector<Key> mine(static_cast<size_t>(samples));
   for (size_t i = 0; i < mine.size(); ++i)
-    mine[i] = keyOf(data.get() + (i * n / mine.size()) * kRecord, 0);
+    mine[i] = teraTagOf(data.get() + (i * n / mine.size()) * kRecord, 0);
   std::vector<int> counts(ranks), displs(ranks);
   int bytes = samples * int(sizeof(Key));
   MPI_Allgather(&bytes, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD);
@@ -124,7 +108,7 @@ int main(int argc, char** argv) {
   {
     const size_t t = size_t(omp_get_thread_num()), b = n * t / T, e = n * (t + 1) / T;
     for (size_t i = b; i < e; ++i) {
-      const Key k = keyOf(data.get() + i * kRecord, 0);
+      const Key k = teraTagOf(data.get() + i * kRecord, 0);
       dest[i] = uint16_t(std::upper_bound(splitters.begin(), splitters.end(), k, keyLess) -
                          splitters.begin());
       ++perThread[t * ranks + dest[i]];
@@ -171,23 +155,12 @@ int main(int argc, char** argv) {
     const size_t t = size_t(omp_get_thread_num()), b = m * t / T, e = m * (t + 1) / T;
     size_t* h = hist.data() + t * kBuckets;
     for (size_t i = b; i < e; ++i) {
-      tags[i] = keyOf(recs.get() + i * kRecord, uint32_t(i));
+      tags[i] = teraTagOf(recs.get() + i * kRecord, uint32_t(i));
       ++h[tags[i].hi >> 48];
     }
 #pragma omp barrier
 #pragma omp single
-    {
-      size_t pos = 0;
-      for (size_t k = 0; k < kBuckets; ++k) {
-        bucketStart[k] = pos;
-        for (size_t u = 0; u < T; ++u) {
-          const size_t c = hist[u * kBuckets + k];
-          hist[u * kBuckets + k] = pos;
-          pos += c;
-        }
-      }
-      bucketStart[kBuckets] = pos;
-    }  // implicit barrier
+    baseline::countsToOffsets(hist, T, kBuckets, bucketStart);  // implicit barrier
     for (size_t i = b; i < e; ++i) sorted[h[tags[i].hi >> 48]++] = tags[i];
 #pragma omp barrier
 #pragma omp for schedule(dynamic, 256)

@@ -15,26 +15,13 @@
 #include <vector>
 
 #include "baseline_io.hpp"
+#include "tera_tag.hpp"
 
 namespace {
 
 constexpr size_t kRecord = 100;
 
-struct Tag {
-  uint64_t hi;   // key bytes 0-7, big-endian: compares as the bytes do
-  uint32_t lo;   // key bytes 8-9
-  uint32_t idx;  // the record's position in the input
-  bool operator<(const Tag& o) const {
-    return hi != o.hi ? hi < o.hi : lo != o.lo ? lo < o.lo : idx < o.idx;
-  }
-};
-
-Tag tagOf(const char* record, uint32_t idx) {
-  uint64_t hi;
-  std::memcpy(&hi, record, 8);
-  const auto* b = reinterpret_cast<const unsigned char*>(record);
-  return Tag{__builtin_bswap64(hi), uint32_t(b[8]) << 8 | b[9], idx};
-}
+using Tag = baseline::TeraTag;
 
 }  // namespace
 
@@ -63,7 +50,7 @@ int main(int argc, char** argv) {
   std::vector<size_t> start(65537, 0);
   std::vector<Tag> tags(n), sorted(n);
   for (size_t i = 0; i < n; ++i) {
-    tags[i] = tagOf(data.get() + i * kRecord, uint32_t(i));
+    tags[i] = baseline::teraTagOf(data.get() + i * kRecord, uint32_t(i));
     ++start[(tags[i].hi >> 48) + 1];
   }
   for (size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "mpi_threads.hpp"
+#include "mpi_world.hpp"
 #include "word_table.hpp"
 
 namespace {
@@ -58,15 +59,9 @@ void countWords(const char* p, const char* end, WordTable& counts) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int provided;
-  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-  int rank, size;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  if (argc != 3) {
-    if (rank == 0) std::fprintf(stderr, "usage: wordcount_mpi INPUT OUTDIR\n");
-    MPI_Abort(MPI_COMM_WORLD, 2);
-  }
+  const baseline::MpiWorld world(argc, argv);
+  const int rank = world.rank, size = world.size;
+  if (argc != 3) world.usage("wordcount_mpi INPUT OUTDIR");
   int threads = baseline::threadsPerRank(rank);
 
   int fd = open(argv[1], O_RDONLY);
