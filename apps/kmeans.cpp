@@ -15,7 +15,9 @@
 #include <iostream>
 #include <kiln/kiln.hpp>
 #include <limits>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "splitmix.hpp"
 
@@ -37,27 +39,8 @@ uint64_t pointHash(std::span<const double> p, uint64_t seed) {
 
 bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
-Point parsePoint(const std::string& line) {
-  Point p;
-  p.reserve(4);  // one allocation for the common small dimensions, not one per coordinate
-  const char *at = line.data(), *end = line.data() + line.size();
-  while (true) {
-    while (at < end && isSpace(*at)) ++at;
-    if (at == end) return p;
-    const char* word = at;
-    while (at < end && !isSpace(*at)) ++at;
-    double x = 0;
-    auto [stop, ec] = std::from_chars(word, at, x);
-    if (ec != std::errc() || stop != at || !std::isfinite(x))
-      throw kiln::Error("kmeans: bad point line '" + line + "': '" + std::string(word, at) +
-                        "' is not a number");
-    p.push_back(x);
-  }
-}
-
-// Up to kBlockPoints points of one dimension, coordinates back to back: what the iterations
-// stream over (no allocation or pointer per point).
-constexpr size_t kBlockPoints = 65536;
+// A run of points of one dimension, coordinates back to back: what the iterations stream over
+// (no allocation or pointer per point).
 struct PointBlock {
   uint32_t dim = 0;
   std::vector<double> coords;
@@ -68,19 +51,55 @@ struct PointBlock {
   }
 };
 
-std::vector<PointBlock> toBlocks(std::vector<Point>& part) {
-  std::vector<PointBlock> blocks;
-  for (const Point& p : part) {
-    if (blocks.empty() || blocks.back().size() == kBlockPoints) {
-      blocks.emplace_back().dim = uint32_t(p.size());
-      blocks.back().coords.reserve(kBlockPoints * p.size());
+[[noreturn]] void mixedDimensions(size_t one, size_t other) {
+  throw kiln::Error("kmeans: a point has " + std::to_string(one) + " coordinates, the others " +
+                    std::to_string(other));
+}
+
+// Appends the point on a text line to the block; a blank line adds nothing.
+void parsePoint(std::string_view line, PointBlock& block) {
+  const char *at = line.data(), *end = line.data() + line.size();
+  size_t coords = 0;
+  while (true) {
+    while (at < end && isSpace(*at)) ++at;
+    if (at == end) break;
+    double x = 0;
+    auto [stop, ec] = std::from_chars(at, end, x);  // finds the word's end itself
+    if (ec != std::errc() || (stop < end && !isSpace(*stop)) || !std::isfinite(x)) {
+      const char* wordEnd = at;
+      while (wordEnd < end && !isSpace(*wordEnd)) ++wordEnd;
+      throw kiln::Error("kmeans: bad point line '" + std::string(line) + "': '" +
+                        std::string(at, wordEnd) + "' is not a number");
     }
-    if (p.size() != blocks.back().dim)
-      throw kiln::Error("kmeans: a point has " + std::to_string(p.size()) +
-                        " coordinates, the others " + std::to_string(blocks.back().dim));
-    blocks.back().coords.insert(blocks.back().coords.end(), p.begin(), p.end());
+    block.coords.push_back(x);
+    ++coords;
+    at = stop;
   }
-  return blocks;
+  if (coords == 0) return;
+  if (block.dim == 0) block.dim = uint32_t(coords);
+  if (coords != block.dim) mixedDimensions(coords, block.dim);
+}
+
+// A batch of text lines as (at most) one block.
+std::vector<PointBlock> parseLines(std::span<const std::string> lines) {
+  PointBlock block;
+  block.coords.reserve(lines.size() * 2);
+  for (const std::string& line : lines) parsePoint(line, block);
+  std::vector<PointBlock> out;
+  if (block.dim) out.push_back(std::move(block));
+  return out;
+}
+
+// A batch of HDF5 rows as one block.
+std::vector<PointBlock> packRows(std::span<const std::vector<double>> rows) {
+  PointBlock block;
+  block.dim = uint32_t(rows[0].size());
+  block.coords.reserve(rows.size() * block.dim);
+  for (const auto& row : rows) {
+    if (row.size() != block.dim) mixedDimensions(row.size(), block.dim);
+    block.coords.insert(block.coords.end(), row.begin(), row.end());
+  }
+  return {std::move(block)};
 }
 
 // Per-cluster coordinate sums and counts, and the cost, of one partition (then of all).
@@ -167,14 +186,12 @@ int main(int argc, char** argv) {
     return fail("K " + positional[1] + ": expected a positive number");
   const std::string& input = positional[0];
   const std::string ext = std::filesystem::path(input).extension().string();
-  kiln::RDD<Point> points = (ext == ".h5" || ext == ".hdf5")
-                                ? sc.hdf5<Point>(input, dataset)
-                                : sc.textFile(input)
-                                      .filter([](const std::string& l) {
-                                        return l.find_first_not_of(" \t\r") != std::string::npos;
-                                      })
-                                      .map(parsePoint);
-  auto blocks = points.mapPartitions(toBlocks).cache();
+  // Points stream into compact blocks a batch at a time; the iterations read the cached blocks.
+  kiln::RDD<PointBlock> blocks =
+      (ext == ".h5" || ext == ".hdf5")
+          ? sc.hdf5<std::vector<double>>(input, dataset).mapBatches(packRows)
+          : sc.textFile(input).mapBatches(parseLines);
+  blocks.cache();
   const uint64_t s = uint64_t(seed);
   // Each block offers its K points of smallest hash; the K smallest of those win.
   using Candidate = std::pair<uint64_t, Point>;

@@ -11,6 +11,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -43,6 +44,9 @@ struct Hdf5WriteOptions {
   bool append = false;
   std::vector<Hdf5Attribute> attributes = {};  // besides the provenance attributes
 };
+
+// The most records mapBatches hands its function at once.
+inline constexpr size_t kMaxBatchRecords = detail::kBlockRecords;
 
 namespace detail {
 struct NotAPair {};
@@ -138,6 +142,12 @@ class RDD {
   // f(int partitionIndex, std::vector<T>& partition) -> iterable of U
   template <class F>
   auto mapPartitionsWithIndex(F f, bool preservesPartitioning = false) const;
+  // f(std::span<const T> batch) -> iterable of U, called on consecutive runs of each
+  // partition's records, in order, as they stream through (Spark's mapInArrow batches). The
+  // partition is never held whole: use it to pack records into compact blocks or to amortize
+  // per-call work. A batch holds 1 to kiln::kMaxBatchRecords records; sizes vary otherwise.
+  template <class F>
+  auto mapBatches(F f) const;
   // Pair RDDs: f(const V&) -> W, keys unchanged.
   template <class F>
   auto mapValues(F f) const;

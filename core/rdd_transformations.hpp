@@ -3,6 +3,7 @@
 
 #include "nodes/filter_node.hpp"
 #include "nodes/flat_map_node.hpp"
+#include "nodes/map_batches_node.hpp"
 #include "nodes/map_node.hpp"
 #include "nodes/map_partitions_node.hpp"
 #include "nodes/union_node.hpp"
@@ -54,6 +55,22 @@ auto RDD<T>::mapPartitionsWithIndex(F f, bool preservesPartitioning) const {
   using U = detail::RangeValue<std::invoke_result_t<F&, int, std::vector<T>&>>;
   return RDD<U>(std::make_shared<detail::MapPartitionsNode<T, U, F>>(
       node_, std::move(f), "mapPartitionsWithIndex", preservesPartitioning));
+}
+
+template <class T>
+template <class F>
+auto RDD<T>::mapBatches(F f) const {
+  static_assert(std::is_invocable_v<const F&, std::span<const T>>,
+                "kiln: mapBatches(f): f must accept std::span<const T> and not be mutable");
+  using R = std::invoke_result_t<const F&, std::span<const T>>;
+  static_assert(
+      requires(R & r) {
+        std::begin(r);
+        std::end(r);
+      },
+      "kiln: mapBatches(f): f must return something iterable (e.g. a vector of blocks)");
+  using U = detail::RangeValue<R>;
+  return RDD<U>(std::make_shared<detail::MapBatchesNode<T, U, F>>(node_, std::move(f)));
 }
 
 template <class T>

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <numeric>
 #include <ranges>
+#include <span>
 
 #include "test_support.hpp"
 
@@ -193,6 +194,66 @@ TEST(NarrowOps, MapPartitionsWithIndexSeesEachPartition) {
           .mapPartitions([](std::vector<int>& part) { return std::vector<size_t>{part.size()}; })
           .collect();
   EXPECT_EQ(sizes, (std::vector<size_t>{250, 250, 250, 250}));
+}
+
+// mapBatches hands its function consecutive runs of each partition, in order, none empty or
+// over kMaxBatchRecords, without gathering the partition; cached records are read in place.
+TEST(NarrowOps, MapBatchesStreamsRunsOfEachPartitionInOrder) {
+  auto sc = makeContext();
+  std::vector<long> values(10007);
+  std::iota(values.begin(), values.end(), 0L);
+  // A filter in front makes the parent's blocks of uneven size.
+  auto kept = sc->parallelize(values, 3).filter([](long v) { return v % 3 != 0; });
+  std::vector<long> expected;
+  for (long v : values)
+    if (v % 3 != 0) expected.push_back(v);
+  struct Batch {
+    long size, first, last;
+  };
+  auto batches = kept.mapBatches([](std::span<const long> b) {
+                       return std::vector<Batch>{{long(b.size()), b.front(), b.back()}};
+                     })
+                     .collect();
+  size_t at = 0;
+  for (const Batch& b : batches) {
+    ASSERT_GE(b.size, 1);
+    ASSERT_LE(b.size, long(kMaxBatchRecords));
+    ASSERT_LE(at + size_t(b.size), expected.size());
+    EXPECT_EQ(b.first, expected[at]);
+    EXPECT_EQ(b.last, expected[at + size_t(b.size) - 1]);
+    at += size_t(b.size);
+  }
+  EXPECT_EQ(at, expected.size());
+  // Batches packed into blocks and unpacked again: every record once, in order.
+  auto blocks = kept.mapBatches([](std::span<const long> b) {
+    return std::vector<std::vector<long>>{{b.begin(), b.end()}};
+  });
+  EXPECT_EQ(blocks.flatMap([](const std::vector<long>& b) { return b; }).collect(), expected);
+  EXPECT_EQ(sc->parallelize(std::vector<long>{}, 2)
+                .mapBatches([](std::span<const long> b) { return std::vector<size_t>{b.size()}; })
+                .count(),
+            0);
+  // Reading a cached RDD copies no record: within a partition (one task, one process) the
+  // copy counter is the same in every batch.
+  auto cached = sc->parallelize(values, 4).map([](long v) { return CopyCounted(v); }).cache();
+  EXPECT_EQ(cached.count(), long(values.size()));
+  auto counters =
+      cached
+          .mapBatches([](std::span<const CopyCounted> b) {
+            return std::vector<std::pair<long, long>>{{CopyCounted::copies.load(), long(b.size())}};
+          })
+          .glom()
+          .collect();
+  ASSERT_EQ(counters.size(), 4u);
+  long records = 0;
+  for (const auto& partition : counters) {
+    ASSERT_GT(partition.size(), 1u);
+    for (auto [copies, size] : partition) {
+      EXPECT_EQ(copies, partition[0].first) << "a batch saw records copied";
+      records += size;
+    }
+  }
+  EXPECT_EQ(records, long(values.size()));
 }
 
 TEST(NarrowOps, PairValueOpsAndKeyBy) {

@@ -1,0 +1,48 @@
+// mapBatches: a function of consecutive runs of a partition's records, read in place. Unlike
+// mapPartitions, the partition is never gathered into one vector: each block the parent pushes
+// is handed over as it comes, so a function that packs records into a compact form (k-means'
+// point blocks) costs no copy or allocation per record.
+#pragma once
+
+#include <algorithm>
+#include <iterator>
+#include <span>
+#include <type_traits>
+
+#include "../node.hpp"
+
+namespace kiln::detail {
+
+template <class In, class Out, class F>
+class MapBatchesNode final : public OneParentNode<In, Out> {
+ public:
+  MapBatchesNode(NodePtr<In> parent, F f)
+      : OneParentNode<In, Out>(std::move(parent), "mapBatches"), f_(std::move(f)) {}
+  void doCompute(int p, BlockSink<Out>& out) const override {
+    BlockBuilder<Out> builder(out);
+    // Owned and cached blocks alike are only read, so a cached one is never copied.
+    auto sink = makeReadingSink<In>([&](std::span<const In> block) {
+      // Most parents push at most kBlockRecords; the rest are cut to that promise.
+      for (size_t at = 0; at < block.size(); at += kBlockRecords)
+        apply(block.subspan(at, std::min(kBlockRecords, block.size() - at)), builder);
+    });
+    this->parent_->compute(p, sink);
+    builder.flush();
+  }
+
+ private:
+  void apply(std::span<const In> batch, BlockBuilder<Out>& builder) const {
+    auto&& range = f_(batch);
+    for (auto it = std::begin(range); it != std::end(range); ++it) {
+      if constexpr (std::is_lvalue_reference_v<decltype(*it)> &&
+                    !std::is_reference_v<std::invoke_result_t<const F&, std::span<const In>>>)
+        builder.add(std::move(*it));  // f returned its range by value: the elements are ours
+      else
+        builder.addFrom([&]() -> decltype(auto) { return *it; });
+    }
+  }
+
+  F f_;
+};
+
+}  // namespace kiln::detail
