@@ -35,6 +35,10 @@ inline constexpr ConfigKey kConfigKeys[] = {
     {"kiln.hdf5.partitionBytes", "32m", "target size of one sc.hdf5 partition (whole rows)"},
     {"kiln.shuffle.maxExchangeRoundBytes", "1g",
      "largest all-to-all round (at most 2g - 1); bigger exchanges run in rounds"},
+    {"kiln.memory.retainFreed", "true",
+     "keep freed memory in the process for reuse (glibc: large blocks from the heap, heap top "
+     "not trimmed) instead of returning it to the kernel and faulting it in again; spills "
+     "still return memory"},
     {"kiln.verbose", "false", "print the resolved configuration at start"},
     {"kiln.ui.showConsoleProgress", "true",
      "the driver's progress bar on stderr for stages longer than 0.5 s"},

@@ -18,6 +18,7 @@
 #include "../sched/explain_printer.hpp"
 #include "../sched/status_file.hpp"
 #include "../util/hardware.hpp"
+#include "../util/retain_freed_memory.hpp"
 #include "config_keys.hpp"
 #include "version.hpp"
 
@@ -194,6 +195,8 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
   Conf commandLine = takeCommandLineConf(argc, argv);
   conf_ = resolveConf(conf, commandLine);
   shareDriverConf(*session_, conf_);
+
+  if (conf_.getBool("kiln.memory.retainFreed", true)) retainFreedMemory();
 
   sched::RuntimeOptions opt;
   // Configuration first, then the Slurm allocation, then the machine.
