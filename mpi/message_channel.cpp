@@ -1,5 +1,6 @@
 #include "message_channel.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "polling.hpp"
@@ -7,46 +8,36 @@
 namespace kiln::mpi {
 namespace {
 
-// Largest piece sent in one MPI call; below INT_MAX so counts fit an int.
-constexpr size_t kChunk = size_t(1) << 30;
-
-// On the wire a message is its total size (8 bytes) followed by the payload, in pieces of at
-// most kChunk bytes so that MPI counts fit an int.
-ByteBuffer withSizeHeader(const ByteBuffer& bytes) {
-  ByteBuffer framed;
-  framed.reserve(sizeof(uint64_t) + bytes.size());
-  framed.put(uint64_t(bytes.size()));
-  framed.append(bytes.data(), bytes.size());
-  return framed;
-}
-
-Message receivePieces(MPI_Comm comm, int tag, const MPI_Status& probed) {
-  int count = 0;
-  MPI_Get_count(&probed, MPI_BYTE, &count);
-  ByteBuffer head{size_t(count)};
-  MPI_Recv(head.data(), count, MPI_BYTE, probed.MPI_SOURCE, tag, comm, MPI_STATUS_IGNORE);
-  ByteReader r(head.span());
-  auto total = r.get<uint64_t>();
+// On the wire a message is pieces of `piece` bytes (below INT_MAX, so counts fit an int),
+// ended by the first piece shorter than that: empty when the size is a multiple of it. A
+// message under one piece, which is nearly every message, is a single MPI message received
+// straight into its buffer: no size header to add on one side and strip off on the other.
+Message receivePieces(MPI_Comm comm, int tag, MPI_Status probed, size_t piece) {
   Message m;
   m.source = probed.MPI_SOURCE;
-  m.bytes.resize(total);
-  size_t first = r.remaining();
-  r.read(m.bytes.data(), first);
-  for (size_t off = first; off < total; off += kChunk) {
-    int n = int(std::min<size_t>(kChunk, total - off));
-    MPI_Recv(m.bytes.data() + off, n, MPI_BYTE, m.source, tag, comm, MPI_STATUS_IGNORE);
+  while (true) {
+    int count = 0;
+    MPI_Get_count(&probed, MPI_BYTE, &count);
+    const size_t at = m.bytes.size();
+    m.bytes.resize(at + size_t(count));
+    MPI_Recv(m.bytes.data() + at, count, MPI_BYTE, m.source, tag, comm, MPI_STATUS_IGNORE);
+    if (size_t(count) < piece) return m;
+    // The sender posted every piece at once, and MPI keeps their order: the next is there.
+    MPI_Probe(m.source, tag, comm, &probed);
   }
-  return m;
 }
 
-std::vector<MPI_Request> startPieces(MPI_Comm comm, int dest, int tag, const ByteBuffer& framed) {
+std::vector<MPI_Request> startPieces(MPI_Comm comm, int dest, int tag, const ByteBuffer& bytes,
+                                     size_t piece) {
   std::vector<MPI_Request> reqs;
-  for (size_t off = 0; off < framed.size(); off += kChunk) {
-    int n = int(std::min(kChunk, framed.size() - off));
+  size_t off = 0;
+  while (true) {
+    const size_t n = std::min(piece, bytes.size() - off);
     reqs.emplace_back();
-    MPI_Isend(framed.data() + off, n, MPI_BYTE, dest, tag, comm, &reqs.back());
+    MPI_Isend(bytes.data() + off, int(n), MPI_BYTE, dest, tag, comm, &reqs.back());
+    off += n;
+    if (n < piece) return reqs;
   }
-  return reqs;
 }
 
 }  // namespace
@@ -58,14 +49,12 @@ bool PendingSend::done() {
 }
 
 PendingSend MessageChannel::startSend(int dest, ByteBuffer bytes) const {
-  ByteBuffer framed = withSizeHeader(bytes);
-  auto reqs = startPieces(comm_, dest, tag_, framed);
-  return PendingSend(std::move(framed), std::move(reqs));
+  auto reqs = startPieces(comm_, dest, tag_, bytes, piece_);
+  return PendingSend(std::move(bytes), std::move(reqs));
 }
 
 void MessageChannel::send(int dest, const ByteBuffer& bytes) const {
-  ByteBuffer framed = withSizeHeader(bytes);
-  auto reqs = startPieces(comm_, dest, tag_, framed);
+  auto reqs = startPieces(comm_, dest, tag_, bytes, piece_);
   MPI_Waitall(int(reqs.size()), reqs.data(), MPI_STATUSES_IGNORE);
 }
 
@@ -74,7 +63,7 @@ std::optional<Message> MessageChannel::tryReceive(int source) const {
   MPI_Status st;
   MPI_Iprobe(source, tag_, comm_, &flag, &st);
   if (!flag) return std::nullopt;
-  return receivePieces(comm_, tag_, st);
+  return receivePieces(comm_, tag_, st, piece_);
 }
 
 Message MessageChannel::receive(int source) const {
@@ -89,8 +78,8 @@ void broadcastBytes(MPI_Comm comm, int root, ByteBuffer& bytes) {
   uint64_t total = bytes.size();
   waitWithoutSpinning([&](MPI_Request* r) { MPI_Ibcast(&total, 1, MPI_UINT64_T, root, comm, r); });
   bytes.resize(total);
-  for (size_t off = 0; off < total; off += kChunk) {
-    int n = int(std::min<size_t>(kChunk, total - off));
+  for (size_t off = 0; off < total; off += kMessagePieceBytes) {
+    int n = int(std::min(kMessagePieceBytes, total - off));
     waitWithoutSpinning(
         [&](MPI_Request* r) { MPI_Ibcast(bytes.data() + off, n, MPI_BYTE, root, comm, r); });
   }

@@ -3,6 +3,7 @@
 
 #include <mpi.h>
 
+#include <cstddef>
 #include <optional>
 #include <vector>
 
@@ -30,12 +31,16 @@ class PendingSend {
   std::vector<MPI_Request> requests_;
 };
 
-// A tagged stream of byte messages on a communicator. Messages larger than an MPI count are
-// sent as a header carrying the total size followed by chunks; MPI's ordering between one
-// sender and receiver on one tag keeps the pieces together.
+// Largest piece of a message sent in one MPI call; below INT_MAX so counts fit an int.
+inline constexpr size_t kMessagePieceBytes = size_t(1) << 30;
+
+// A tagged stream of byte messages on a communicator. A message of a piece or more goes in
+// pieces, the last one short; MPI's ordering between one sender and receiver on one tag keeps
+// them together. Both ends must use the same piece size (smaller ones are for tests).
 class MessageChannel {
  public:
-  MessageChannel(MPI_Comm comm, int tag) : comm_(comm), tag_(tag) {}
+  MessageChannel(MPI_Comm comm, int tag, size_t pieceBytes = kMessagePieceBytes)
+      : comm_(comm), tag_(tag), piece_(pieceBytes) {}
   void send(int dest, const ByteBuffer& bytes) const;
   // The same without blocking: poll done() on the result.
   PendingSend startSend(int dest, ByteBuffer bytes) const;
@@ -47,6 +52,7 @@ class MessageChannel {
  private:
   MPI_Comm comm_;
   int tag_;
+  size_t piece_;
 };
 
 // Rank `root` sends `bytes` to every rank of `comm`; the others receive into it. Any size.
