@@ -25,6 +25,28 @@ std::vector<T> decodeAll(const ByteBuffer& bytes) {
   while (!in.atEnd()) out.push_back(decode<T>(in));
   return out;
 }
+
+// Runs a job whose per-partition results are merged on the driver (JobHooks::merge):
+// run(hooks) runs it, merge(results) -> U. The other ranks get only the merged value, encoded
+// once; every rank then decodes those same bytes (so even a hash map iterates alike
+// everywhere). In local mode the merged value is kept, never encoded.
+template <class U, class Run, class Merge>
+U mergedOnDriver(Run run, Merge merge) {
+  auto kept = std::make_shared<std::optional<U>>();
+  sched::JobHooks hooks;
+  hooks.merge = [kept, merge](std::vector<ByteBuffer>& results, bool forOtherRanks) {
+    ByteBuffer out;
+    if (forOtherRanks)
+      encode(out, merge(results));
+    else
+      kept->emplace(merge(results));
+    return out;
+  };
+  std::vector<ByteBuffer> results = run(hooks);
+  if (kept->has_value()) return std::move(**kept);
+  ByteReader in(results.at(0).span());
+  return decode<U>(in);
+}
 }  // namespace detail
 
 template <class T>
@@ -93,7 +115,7 @@ U RDD<T>::aggregate(U zeroValue, Seq seqOp, Comb combOp) const {
                 "kiln: aggregate: combOp must be (U, U) -> U");
   static_assert(Serializable<U>, KILN_SERIALIZABLE_MESSAGE);
   auto node = node_;
-  auto results = runJob(allPartitions(), [node, zeroValue, seqOp](int p) {
+  auto task = [node, zeroValue, seqOp](int p) {
     U acc = zeroValue;
     auto sink = detail::makeReadingSink<T>([&](std::span<const T> block) {
       for (const T& x : block) acc = seqOp(std::move(acc), x);
@@ -102,13 +124,17 @@ U RDD<T>::aggregate(U zeroValue, Seq seqOp, Comb combOp) const {
     ByteBuffer out;
     encode(out, acc);
     return out;
-  });
-  U acc = zeroValue;
-  for (const auto& r : results) {
-    ByteReader in(r.span());
-    acc = combOp(std::move(acc), decode<U>(in));
-  }
-  return acc;
+  };
+  return detail::mergedOnDriver<U>(
+      [&](const sched::JobHooks& hooks) { return runJob(allPartitions(), task, hooks); },
+      [&](std::vector<ByteBuffer>& results) {
+        U acc = zeroValue;
+        for (const auto& r : results) {
+          ByteReader in(r.span());
+          acc = combOp(std::move(acc), decode<U>(in));
+        }
+        return acc;
+      });
 }
 
 template <class T>
@@ -125,7 +151,7 @@ T RDD<T>::reduce(F f) const {
   static_assert(std::is_invocable_r_v<T, F&, T&&, const T&>,
                 "kiln: reduce(f): f must be (T, T) -> T");
   auto node = node_;
-  auto results = runJob(allPartitions(), [node, f](int p) {
+  auto task = [node, f](int p) {
     std::optional<T> acc;
     auto sink = detail::makeSink<T>([&](std::span<T> block) {
       for (T& x : block) acc = acc ? T(f(std::move(*acc), x)) : std::move(x);
@@ -134,13 +160,18 @@ T RDD<T>::reduce(F f) const {
     ByteBuffer out;
     encode(out, acc);
     return out;
-  });
-  std::optional<T> acc;
-  for (const auto& r : results) {
-    ByteReader in(r.span());
-    auto part = decode<std::optional<T>>(in);
-    if (part) acc = acc ? T(f(std::move(*acc), *part)) : std::move(*part);
-  }
+  };
+  auto acc = detail::mergedOnDriver<std::optional<T>>(
+      [&](const sched::JobHooks& hooks) { return runJob(allPartitions(), task, hooks); },
+      [&](std::vector<ByteBuffer>& results) {
+        std::optional<T> acc;
+        for (const auto& r : results) {
+          ByteReader in(r.span());
+          auto part = decode<std::optional<T>>(in);
+          if (part) acc = acc ? T(f(std::move(*acc), *part)) : std::move(*part);
+        }
+        return acc;
+      });
   if (!acc) throw Error("reduce: the RDD is empty (use fold with a zero value instead)");
   return std::move(*acc);
 }

@@ -162,6 +162,11 @@ JobOutcome Runtime::driveJob(int64_t job, const LineageNode& rdd,
   try {
     if (hooks.prepare) hooks.prepare();
     around([&] { out = scheduler_.runJob(job, rdd, partitions, backend); });
+    if (out.ok && hooks.merge) {
+      ByteBuffer merged = hooks.merge(out.results, !localMode());
+      out.results.clear();
+      out.results.push_back(std::move(merged));
+    }
     if (out.ok && hooks.commit) hooks.commit(out.results);
   } catch (const std::exception& e) {
     out.ok = false;

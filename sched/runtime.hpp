@@ -37,6 +37,11 @@ struct JobHooks {
   // Driver, after every task succeeded, with the tasks' results (e.g. commit the output). It may
   // call Runtime::runOnExecutors.
   std::function<void(const std::vector<ByteBuffer>& results)> commit;
+  // Driver (or the local rank), after every task succeeded, before commit: folds the results
+  // into one (aggregate's combOp), so the other ranks get that instead of every partition's
+  // result to combine again. `forOtherRanks`: return it encoded; false (local mode): return an
+  // empty buffer, the caller keeps what it merged.
+  std::function<ByteBuffer(std::vector<ByteBuffer>& results, bool forOtherRanks)> merge;
   std::function<void()> abort;  // driver, after a failure
   // Every executor together, when the driver's commit calls runOnExecutors(plan): a collective
   // step over the executors' communicator (e.g. a parallel HDF5 write).

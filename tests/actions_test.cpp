@@ -1,6 +1,7 @@
 // Actions against sequential references, including empty RDDs and empty partitions.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <numeric>
 
@@ -33,6 +34,40 @@ TEST(Actions, CountCollectReduceFoldAggregate) {
         });
     EXPECT_EQ(cnt, long(n));
     EXPECT_EQ(s, sum);
+  }
+}
+
+// aggregate and reduce merge the partitions' results once, on the driver (or the local rank);
+// every other rank gets the merged value, not every partition's result to merge again.
+TEST(Actions, AggregateAndReduceMergeOnTheDriverOnly) {
+  auto sc = makeContext();
+  static std::atomic<int> merges{0};
+  std::vector<long> values(1000);
+  std::iota(values.begin(), values.end(), 1L);
+  auto rdd = sc->parallelize(values, 6);
+  merges = 0;
+  const auto sumAndCount = rdd.aggregate(
+      std::pair<long, long>{0, 0},
+      [](std::pair<long, long> a, long v) {
+        return std::pair<long, long>{a.first + v, a.second + 1};
+      },
+      [](std::pair<long, long> a, std::pair<long, long> b) {
+        ++merges;
+        return std::pair<long, long>{a.first + b.first, a.second + b.second};
+      });
+  EXPECT_EQ(sumAndCount, (std::pair<long, long>{500500, 1000}));
+  EXPECT_EQ(merges.load(), sc->isDriver() ? 6 : 0);
+  EXPECT_EQ(rdd.reduce([](long a, long b) { return std::max(a, b); }), 1000);
+  EXPECT_EQ(rdd.filter([](long v) { return v > 995; }).reduce([](long a, long b) { return a + b; }),
+            996 + 997 + 998 + 999 + 1000);
+  // A merge function that throws fails the job on every rank, naming the error.
+  try {
+    rdd.aggregate(
+        0L, [](long a, long v) { return a + v; },
+        [](long, long) -> long { throw Error("merge refused"); });
+    ADD_FAILURE() << "no error";
+  } catch (const JobFailed& e) {
+    EXPECT_NE(std::string(e.what()).find("merge refused"), std::string::npos) << e.what();
   }
 }
 
