@@ -5,25 +5,26 @@
 //   mpirun -n 3 ./pagerank EDGES OUTDIR [--iterations 10] [--damping 0.85] [--partitions P]
 // EDGES: text, one "src dst" per line (whitespace-separated vertex ids; '#' starts a comment).
 // OUTDIR: part files of vertex<TAB>rank.
-// How: the text is parsed once into cached blocks of edges (one block per task thread), and one
-// pass over them finds the vertex ids (a bitmap while ids are below 2^28, else distinct()).
-// Ids are then numbered densely (0..N-1), each block is cached again as two arrays of dense
-// ids, and an iteration is one aggregate: every task adds its edges' shares into a dense array
-// of N sums, the arrays are added up, and every rank (each gets the result of an action)
-// computes the next ranks. The cost per task is N doubles of memory; the graph itself stays
-// distributed.
+// How: the text is parsed once into cached blocks of edges (a block per batch of lines, one
+// partition per task thread), and one pass over them finds the vertex ids (a bitmap while ids
+// are below 2^28, else distinct()). Ids are then numbered densely (0..N-1), each block is
+// cached again as two arrays of dense ids, and an iteration is one aggregate: every task adds
+// its edges' shares into a dense array of N sums, the driver adds the arrays up, and every
+// rank (each gets the result of an action) computes the next ranks. The cost per task is N
+// doubles of memory; the graph itself stays distributed.
 #include <algorithm>
 #include <charconv>
 #include <iostream>
 #include <kiln/kiln.hpp>
 #include <memory>
+#include <span>
 #include <string>
 
 namespace {
 
 using Edge = std::pair<long, long>;
 
-// One task's edges as parsed (vertex ids).
+// A batch of edges as parsed (vertex ids).
 struct RawEdgeBlock {
   std::vector<long> from, to;
   template <class Archive>
@@ -68,7 +69,7 @@ struct VertexIdSet {
   }
 };
 
-// One task's edges as dense vertex numbers.
+// A batch of edges as dense vertex numbers.
 struct EdgeBlock {
   std::vector<uint32_t> from, to;
   template <class Archive>
@@ -102,6 +103,20 @@ Edge parseEdge(const std::string& line) {
     throw kiln::Error("pagerank: bad edge line '" + line +
                       "': expected two non-negative vertex ids, 'src dst'");
   return {v[0], v[1]};
+}
+
+// A batch of lines as one block of edges; blank and comment lines are skipped.
+std::vector<RawEdgeBlock> parseEdges(std::span<const std::string> lines) {
+  RawEdgeBlock b;
+  b.from.reserve(lines.size());
+  b.to.reserve(lines.size());
+  for (const std::string& line : lines) {
+    if (!holdsEdge(line)) continue;
+    const Edge e = parseEdge(line);
+    b.from.push_back(e.first);
+    b.to.push_back(e.second);
+  }
+  return {std::move(b)};
 }
 
 // Element-wise sum, for aggregate's combine step.
@@ -165,22 +180,26 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  auto edges = sc.textFile(positional[0]).filter(holdsEdge).map(parseEdge);
-  if (partitions > 0 && partitions != edges.getNumPartitions())
-    edges = edges.repartition(partitions);
-  // Parsed once, into one block per task thread.
-  auto raw = edges.coalesce(std::min(edges.getNumPartitions(), sc.defaultParallelism()))
-                 .mapPartitions([](std::vector<Edge>& part) {
-                   RawEdgeBlock b;
-                   b.from.reserve(part.size());
-                   b.to.reserve(part.size());
-                   for (const Edge& e : part) {
-                     b.from.push_back(e.first);
-                     b.to.push_back(e.second);
-                   }
-                   return std::vector<RawEdgeBlock>{std::move(b)};
-                 })
-                 .cache();
+  // Parsed once, a batch of lines into one block of edges as they stream by (no record per
+  // edge), in one partition per task thread unless --partitions asks for a shuffle.
+  auto packEdges = [](std::span<const Edge> batch) {
+    RawEdgeBlock b;
+    b.from.reserve(batch.size());
+    b.to.reserve(batch.size());
+    for (const Edge& e : batch) {
+      b.from.push_back(e.first);
+      b.to.push_back(e.second);
+    }
+    return std::vector<RawEdgeBlock>{std::move(b)};
+  };
+  auto lines = sc.textFile(positional[0]);
+  const int inputPartitions = lines.getNumPartitions();
+  auto raw =
+      (partitions > 0 && partitions != inputPartitions)
+          ? lines.filter(holdsEdge).map(parseEdge).repartition(partitions).mapBatches(packEdges)
+          : lines.coalesce(std::min(inputPartitions, sc.defaultParallelism()))
+                .mapBatches(parseEdges);
+  raw.cache();
   // Dense numbering: the sorted vertex ids; every rank gets them (an action's result).
   const VertexIdSet idSet = raw.aggregate(
       VertexIdSet{},
@@ -262,7 +281,7 @@ int main(int argc, char** argv) {
   }
   std::vector<std::pair<long, double>> result(n);
   for (size_t v = 0; v < n; ++v) result[v] = {(*ids)[v], rank[v]};
-  auto ranks = sc.parallelize(result, std::max(1, edges.getNumPartitions()));
+  auto ranks = sc.parallelize(result, partitions > 0 ? partitions : std::max(1, inputPartitions));
   ranks.map(formatRank).saveAsTextFile(positional[1]);
   sc.out() << "pagerank: " << n << " vertices, " << iterations << " iteration(s), damping "
            << damping << "\n";
