@@ -7,11 +7,11 @@
 // OUTDIR: part files of vertex<TAB>rank.
 // How: the text is parsed once into cached blocks of edges (a block per batch of lines, one
 // partition per task thread), and one pass over them finds the vertex ids (a bitmap while ids
-// are below 2^28, else distinct()). Ids are then numbered densely (0..N-1), each block is
-// cached again as two arrays of dense ids, and an iteration is one aggregate: every task adds
-// its edges' shares into a dense array of N sums, the driver adds the arrays up, and every
-// rank (each gets the result of an action) computes the next ranks. The cost per task is N
-// doubles of memory; the graph itself stays distributed.
+// are below 2^28, else distinct()). Ids are then numbered densely (0..N-1), and each
+// partition's edges are cached again grouped by destination (compressed rows). An iteration is
+// one aggregate: every task pulls its edges' shares into a dense array of N sums, the driver adds
+// the arrays up, and every rank (each gets the result of an action) computes the next ranks. The
+// cost per task is N doubles of memory; the graph itself stays distributed.
 #include <algorithm>
 #include <charconv>
 #include <iostream>
@@ -69,14 +69,42 @@ struct VertexIdSet {
   }
 };
 
-// A batch of edges as dense vertex numbers.
-struct EdgeBlock {
-  std::vector<uint32_t> from, to;
+// One partition's edges as dense vertex numbers, grouped by destination (compressed rows):
+// targets[k] has in-edges from sources[start[k]] .. sources[start[k + 1] - 1]. An iteration
+// pulls along them: one random read per edge and one write per target, not a scattered
+// read-modify-write per edge.
+struct InEdges {
+  std::vector<uint32_t> targets, start, sources;
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
-    ar& from& to;
+    ar& targets& start& sources;
   }
 };
+
+// The partition's edges, numbered by dense(id), as in-edge rows (a counting sort on the
+// destination; sources keep their input order within a row).
+template <class Dense>
+InEdges groupByDestination(const std::vector<RawEdgeBlock>& part, size_t n, Dense dense) {
+  std::vector<uint32_t> from, to;
+  for (const RawEdgeBlock& b : part)
+    for (size_t i = 0; i < b.from.size(); ++i) {
+      from.push_back(dense(b.from[i]));
+      to.push_back(dense(b.to[i]));
+    }
+  std::vector<uint32_t> at(n + 1, 0);  // in-edges per vertex, then where each row starts
+  for (uint32_t v : to) ++at[v + 1];
+  InEdges g;
+  g.start.push_back(0);
+  for (size_t v = 0; v < n; ++v) {
+    if (at[v + 1] == 0) continue;
+    g.targets.push_back(uint32_t(v));
+    g.start.push_back(g.start.back() + at[v + 1]);
+  }
+  for (size_t v = 0; v < n; ++v) at[v + 1] += at[v];
+  g.sources.resize(from.size());
+  for (size_t i = 0; i < from.size(); ++i) g.sources[at[to[i]]++] = from[i];
+  return g;
+}
 
 bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
@@ -233,30 +261,22 @@ int main(int argc, char** argv) {
     table->resize(size_t(ids->back()) + 1);
     for (size_t v = 0; v < n; ++v) (*table)[size_t((*ids)[v])] = uint32_t(v);
   }
-  auto blocks =
-      raw.map([ids, table](const RawEdgeBlock& r) {
-           auto dense = [&](long v) {
-             if (!table->empty()) return (*table)[size_t(v)];
-             return uint32_t(std::lower_bound(ids->begin(), ids->end(), v) - ids->begin());
-           };
-           EdgeBlock b;
-           b.from.resize(r.from.size());
-           b.to.resize(r.to.size());
-           for (size_t i = 0; i < r.from.size(); ++i) {
-             b.from[i] = dense(r.from[i]);
-             b.to[i] = dense(r.to[i]);
-           }
-           return b;
-         })
-          .cache();
-  const auto outDegree = blocks.aggregate(
+  auto dense = [ids, table](long v) {
+    if (!table->empty()) return (*table)[size_t(v)];
+    return uint32_t(std::lower_bound(ids->begin(), ids->end(), v) - ids->begin());
+  };
+  auto graph = raw.mapPartitions([n, dense](std::vector<RawEdgeBlock>& part) {
+                    return std::vector<InEdges>{groupByDestination(part, n, dense)};
+                  })
+                   .cache();
+  const auto outDegree = graph.aggregate(
       std::vector<uint32_t>(n),
-      [](std::vector<uint32_t> d, const EdgeBlock& b) {
-        for (uint32_t u : b.from) ++d[u];
+      [](std::vector<uint32_t> d, const InEdges& g) {
+        for (uint32_t u : g.sources) ++d[u];
         return d;
       },
       addUp<uint32_t>);
-  raw.unpersist();  // the dense blocks are cached now
+  raw.unpersist();  // the in-edge rows are cached now
   std::vector<double> rank(n, 1.0 / double(n));
   for (int it = 0; it < iterations; ++it) {
     // What each vertex sends along each of its out-edges; dangling vertices' rank is spread.
@@ -268,11 +288,16 @@ int main(int argc, char** argv) {
       else
         (*share)[v] = rank[v] / double(outDegree[v]);
     }
-    const auto sums = blocks.aggregate(
+    const auto sums = graph.aggregate(
         std::vector<double>(n),
-        [share](std::vector<double> sum, const EdgeBlock& b) {
+        [share](std::vector<double> sum, const InEdges& g) {
           const double* s = share->data();
-          for (size_t i = 0; i < b.from.size(); ++i) sum[b.to[i]] += s[b.from[i]];
+          const uint32_t* source = g.sources.data();
+          for (size_t k = 0; k < g.targets.size(); ++k) {
+            double in = 0;
+            for (uint32_t j = g.start[k], end = g.start[k + 1]; j < end; ++j) in += s[source[j]];
+            sum[g.targets[k]] += in;
+          }
           return sum;
         },
         addUp<double>);
