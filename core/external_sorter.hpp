@@ -78,19 +78,6 @@ class ExternalSorter {
   struct IsByteArray<std::array<unsigned char, N>> : std::true_type {};
   static constexpr bool kByteKeys = IsByteArray<K>::value && (std::is_same_v<Less, std::less<>> ||
                                                               std::is_same_v<Less, std::less<K>>);
-  // memcmp's sign, from big-endian 8-byte words.
-  static int compareBytes(const K& a, const K& b) {
-    size_t i = 0;
-    for (; i + 8 <= a.size(); i += 8) {
-      uint64_t x, y;
-      std::memcpy(&x, a.data() + i, 8);
-      std::memcpy(&y, b.data() + i, 8);
-      if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
-    }
-    for (; i < a.size(); ++i)
-      if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
-    return 0;
-  }
   void sortBuffer() {
     if constexpr (kSortTags) {
       if (records_.size() > 1 && records_.size() < UINT32_MAX) {
@@ -102,27 +89,87 @@ class ExternalSorter {
                      [&](const KV& a, const KV& b) { return before(a.first, b.first); });
   }
   void sortByTags() {
-    std::vector<std::pair<K, uint32_t>> tags(records_.size());
-    for (size_t i = 0; i < records_.size(); ++i) tags[i] = {records_[i].first, uint32_t(i)};
-    // The position breaks ties, so the result is the stable order.
     if constexpr (kByteKeys) {
-      // Byte strings under the default order: compared 8 bytes at a time, once per pair.
-      std::sort(tags.begin(), tags.end(), [&](const auto& a, const auto& b) {
-        int c = compareBytes(a.first, b.first);
-        if (c != 0) return ascending_ ? c < 0 : c > 0;
-        return a.second < b.second;
-      });
+      sortByByteTags();
     } else {
+      std::vector<std::pair<K, uint32_t>> tags(records_.size());
+      for (size_t i = 0; i < records_.size(); ++i) tags[i] = {records_[i].first, uint32_t(i)};
+      // The position breaks ties, so the result is the stable order.
       std::sort(tags.begin(), tags.end(), [&](const auto& a, const auto& b) {
         if (before(a.first, b.first)) return true;
         if (before(b.first, a.first)) return false;
         return a.second < b.second;
       });
+      placeInOrder(tags, [](const auto& t) { return t.second; });
     }
+  }
+  // Moves the records into the order of the sorted tags.
+  template <class Tags, class PositionOf>
+  void placeInOrder(const Tags& tags, PositionOf positionOf) {
     std::vector<KV> sorted;
     sorted.reserve(records_.size());
-    for (const auto& t : tags) sorted.push_back(records_[t.second]);
+    for (const auto& t : tags) sorted.push_back(records_[positionOf(t)]);
     records_.swap(sorted);
+  }
+
+  // Byte-string keys: the first 12 bytes as big-endian integers (inverted when descending), so
+  // nearly every comparison is one or two integer compares, and the position.
+  struct ByteTag {
+    uint64_t hi;
+    uint32_t mid;
+    uint32_t position;
+  };
+  ByteTag byteTagOf(const K& key, uint32_t position) const {
+    unsigned char head[12] = {};
+    std::memcpy(head, key.data(), std::min(sizeof head, key.size()));
+    uint64_t hi;
+    uint32_t mid;
+    std::memcpy(&hi, head, 8);
+    std::memcpy(&mid, head + 8, 4);
+    hi = __builtin_bswap64(hi);
+    mid = __builtin_bswap32(mid);
+    if (!ascending_) hi = ~hi, mid = ~mid;
+    return {hi, mid, position};
+  }
+  bool tagBefore(const ByteTag& a, const ByteTag& b) const {
+    if (a.hi != b.hi) return a.hi < b.hi;
+    if (a.mid != b.mid) return a.mid < b.mid;
+    if constexpr (sizeof(K) > 12) {  // equal heads: the rest of the keys decide
+      const K &x = records_[a.position].first, &y = records_[b.position].first;
+      const int c = std::memcmp(x.data() + 12, y.data() + 12, x.size() - 12);
+      if (c != 0) return ascending_ ? c < 0 : c > 0;
+    }
+    return a.position < b.position;  // the stable order
+  }
+  // One counting pass on the leading bits that vary among this buffer's keys puts the tags in
+  // up to 65536 buckets (a range partition's keys share their top bits, so those are skipped);
+  // then each bucket, small and in cache, is sorted.
+  void sortByByteTags() {
+    const size_t n = records_.size();
+    std::vector<ByteTag> tags(n);
+    for (size_t i = 0; i < n; ++i) tags[i] = byteTagOf(records_[i].first, uint32_t(i));
+    auto less = [this](const ByteTag& a, const ByteTag& b) { return tagBefore(a, b); };
+    constexpr size_t kBuckets = size_t(1) << 16;
+    if (n < 4 * kBuckets) {
+      std::sort(tags.begin(), tags.end(), less);
+    } else {
+      uint64_t low = UINT64_MAX, high = 0;
+      for (const ByteTag& t : tags) low = std::min(low, t.hi), high = std::max(high, t.hi);
+      int shift = 0;
+      while (((high - low) >> shift) >= kBuckets) ++shift;
+      std::vector<size_t> start(kBuckets + 1, 0);
+      for (const ByteTag& t : tags) ++start[((t.hi - low) >> shift) + 1];
+      for (size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
+      std::vector<ByteTag> bucketed(n);
+      std::vector<size_t> next(start.begin(), start.end() - 1);
+      for (const ByteTag& t : tags) bucketed[next[(t.hi - low) >> shift]++] = t;
+      for (size_t b = 0; b < kBuckets; ++b)
+        if (start[b + 1] - start[b] > 1)
+          std::sort(bucketed.begin() + ptrdiff_t(start[b]),
+                    bucketed.begin() + ptrdiff_t(start[b + 1]), less);
+      tags.swap(bucketed);
+    }
+    placeInOrder(tags, [](const ByteTag& t) { return t.position; });
   }
   void spill() {
     sortBuffer();

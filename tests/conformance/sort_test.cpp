@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 
 #include "../test_support.hpp"
 
@@ -81,6 +82,44 @@ TEST(ConformanceSort, LargeRecordsWithByteKeysSortStably) {
     EXPECT_EQ(sc->parallelize(records, 4).sortByKey(ascending, 3).collect(), expected)
         << (ascending ? "ascending" : "descending");
   }
+}
+
+// A partition of over 2^18 byte-key records is first spread over buckets by the leading key
+// bits that vary in it, then each bucket is sorted: keys sharing their top bytes (as a range
+// partition's do), keys that differ only in their last bytes (past the 12 the tags hold), and
+// repeats that must keep their input order, in both directions.
+template <size_t N>
+void sortManyByteKeys(Context& sc) {
+  using Key = std::array<unsigned char, N>;
+  using Payload = std::array<char, 64 - N>;
+  std::vector<std::pair<Key, Payload>> records;
+  for (uint32_t i = 0; i < 300000; ++i) {
+    Key k{};
+    k[0] = 0x7f;  // a common prefix: the bucketing must skip it
+    const uint64_t h = uint64_t(i % 50000) * 0x9e3779b97f4a7c15ULL;
+    for (size_t b = 1; b < N; ++b) k[b] = static_cast<unsigned char>(h >> (8 * (b % 8)));
+    k[N - 1] = static_cast<unsigned char>(i % 5);  // differ only in the last byte
+    Payload p{};
+    std::memcpy(p.data(), &i, sizeof i);
+    records.emplace_back(k, p);
+  }
+  for (bool ascending : {true, false}) {
+    auto expected = records;
+    std::stable_sort(expected.begin(), expected.end(), [&](const auto& a, const auto& b) {
+      return ascending ? a.first < b.first : b.first < a.first;
+    });
+    auto got = sc.parallelize(records, 3).sortByKey(ascending, 1).collect();
+    ASSERT_EQ(got.size(), expected.size());
+    for (size_t i = 0; i < got.size(); ++i)
+      ASSERT_TRUE(got[i] == expected[i]) << "N " << N << (ascending ? " ascending" : " descending")
+                                         << ": first difference at " << i;
+  }
+}
+
+TEST(ConformanceSort, ManyByteKeysInOnePartitionSortStably) {
+  auto sc = makeContext();
+  sortManyByteKeys<10>(*sc);
+  sortManyByteKeys<16>(*sc);
 }
 
 TEST(ConformanceSort, GlobalOrderOnRandomSkewedData) {
