@@ -85,14 +85,17 @@ struct InEdges {
 // destination; sources keep their input order within a row).
 template <class Dense>
 InEdges groupByDestination(const std::vector<RawEdgeBlock>& part, size_t n, Dense dense) {
-  std::vector<uint32_t> from, to;
-  for (const RawEdgeBlock& b : part)
-    for (size_t i = 0; i < b.from.size(); ++i) {
-      from.push_back(dense(b.from[i]));
-      to.push_back(dense(b.to[i]));
-    }
+  size_t edges = 0;
+  for (const RawEdgeBlock& b : part) edges += b.from.size();
+  std::vector<uint32_t> from(edges), to(edges);
   std::vector<uint32_t> at(n + 1, 0);  // in-edges per vertex, then where each row starts
-  for (uint32_t v : to) ++at[v + 1];
+  size_t e = 0;
+  for (const RawEdgeBlock& b : part)
+    for (size_t i = 0; i < b.from.size(); ++i, ++e) {
+      from[e] = dense(b.from[i]);
+      to[e] = dense(b.to[i]);
+      ++at[to[e] + 1];
+    }
   InEdges g;
   g.start.push_back(0);
   for (size_t v = 0; v < n; ++v) {
