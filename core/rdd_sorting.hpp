@@ -7,6 +7,7 @@
 #include "nodes/sort_within_partitions_node.hpp"
 #include "range_bounds.hpp"
 #include "rdd.hpp"
+#include "reservoir_sampler.hpp"
 
 namespace kiln {
 
@@ -23,23 +24,15 @@ RDD<T> RDD<T>::sortByKey(bool ascending, int numPartitions, Less less) const {
   const long perPartition = long(std::ceil(3.0 * std::min(20.0 * target, 1e6) / inputs));
   auto node = node_;
   auto samples = runJob(allPartitions(), [node, perPartition](int p) {
-    // Reservoir sample, seeded by the partition: the same keys for any number of ranks.
-    detail::SplitMix64 rng(0x5eedULL * uint64_t(p + 1));
-    std::vector<K> reservoir;
-    int64_t seen = 0;
-    auto sink = detail::makeSink<T>([&](std::span<T> block) {
-      for (const T& kv : block) {
-        if (long(reservoir.size()) < perPartition)
-          reservoir.push_back(kv.first);
-        else if (uint64_t j = rng.next() % uint64_t(seen + 1); j < uint64_t(perPartition))
-          reservoir[j] = kv.first;
-        ++seen;
-      }
+    // Seeded by the partition: the same keys for any number of ranks.
+    detail::ReservoirSampler<K> sampler(size_t(perPartition), 0x5eedULL * uint64_t(p + 1));
+    auto sink = detail::makeReadingSink<T>([&](std::span<const T> block) {
+      for (const T& kv : block) sampler.offer(kv.first);
     });
     node->compute(p, sink);
     ByteBuffer out;
-    out.put(seen);
-    for (const K& k : reservoir) encode(out, k);
+    out.put(sampler.seen());
+    for (const K& k : sampler.sample()) encode(out, k);
     return out;
   });
   std::vector<detail::WeightedKey<K>> candidates;

@@ -122,6 +122,32 @@ TEST(ConformanceSort, ManyByteKeysInOnePartitionSortStably) {
   sortManyByteKeys<16>(*sc);
 }
 
+// sortByKey's sample of each partition (Algorithm L) takes every record with the same
+// chance, k / n, and holds everything when a partition has at most k records.
+TEST(ConformanceSort, RangeBoundsSampleIsUniform) {
+  constexpr int kItems = 1000, kTake = 10, kTrials = 20000;
+  std::vector<int> taken(kItems, 0);
+  for (int trial = 0; trial < kTrials; ++trial) {
+    detail::ReservoirSampler<int> sampler(kTake, uint64_t(trial) * 7919 + 1);
+    for (int i = 0; i < kItems; ++i) sampler.offer(i);
+    ASSERT_EQ(sampler.seen(), kItems);
+    ASSERT_EQ(sampler.sample().size(), size_t(kTake));
+    for (int i : sampler.sample()) ++taken[size_t(i)];
+  }
+  // Expected 200 per item (binomial, sd about 14); the first and last items too.
+  for (int i = 0; i < kItems; ++i) {
+    EXPECT_GT(taken[size_t(i)], 120) << "item " << i;
+    EXPECT_LT(taken[size_t(i)], 290) << "item " << i;
+  }
+  long early = 0, late = 0;
+  for (int i = 0; i < kItems / 2; ++i)
+    early += taken[size_t(i)], late += taken[size_t(kItems - 1 - i)];
+  EXPECT_NEAR(double(early) / double(late), 1.0, 0.03);
+  detail::ReservoirSampler<int> small(kTake, 5);
+  for (int i = 0; i < 4; ++i) small.offer(i);
+  EXPECT_EQ(small.sample(), (std::vector<int>{0, 1, 2, 3}));
+}
+
 TEST(ConformanceSort, GlobalOrderOnRandomSkewedData) {
   auto sc = makeContext();
   auto data = skewedPairs(20000, 5000, 31);
