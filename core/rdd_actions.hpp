@@ -126,7 +126,7 @@ U RDD<T>::aggregate(U zeroValue, Seq seqOp, Comb combOp) const {
     return out;
   };
   return detail::mergedOnDriver<U>(
-      [&](const sched::JobHooks& hooks) { return runJob(allPartitions(), task, hooks); },
+      [&](const sched::JobHooks& hooks) { return runJob(allPartitions(), std::move(task), hooks); },
       [&](std::vector<ByteBuffer>& results) {
         U acc = zeroValue;
         for (const auto& r : results) {
@@ -162,7 +162,7 @@ T RDD<T>::reduce(F f) const {
     return out;
   };
   auto acc = detail::mergedOnDriver<std::optional<T>>(
-      [&](const sched::JobHooks& hooks) { return runJob(allPartitions(), task, hooks); },
+      [&](const sched::JobHooks& hooks) { return runJob(allPartitions(), std::move(task), hooks); },
       [&](std::vector<ByteBuffer>& results) {
         std::optional<T> acc;
         for (const auto& r : results) {

@@ -21,6 +21,7 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
       msg.put(ControlKind::Outcome);
       encodeOutcome(msg, o);
       toDriver.send(0, msg);
+      if (sentSeparately(o.result.size())) toDriver.send(0, o.result);
     };
     bool stopReported = false;
     while (true) {

@@ -44,12 +44,22 @@ std::optional<TaskOutcome> MpiDriverBackend::nextOutcome() {
         return std::nullopt;
       }
       if (kind != ControlKind::Outcome) throw Error("internal: unexpected message");
-      return decodeOutcome(r);
+      return receiveOutcome(r, m->source);
     }
     auto d = backoff_.nextDelay();
     if (d.count() > 0) std::this_thread::sleep_for(d);
   }
   return std::nullopt;
+}
+
+TaskOutcome MpiDriverBackend::receiveOutcome(ByteReader& r, int source) {
+  size_t following = 0;
+  TaskOutcome o = decodeOutcome(r, following);
+  if (following > 0) {  // the executor sent it right after the outcome
+    o.result = fromExecutors_.receive(source).bytes;
+    if (o.result.size() != following) throw Error("internal: a task result lost bytes");
+  }
+  return o;
 }
 
 void MpiDriverBackend::exchange(int shuffle, int numReducePartitions) {
@@ -72,7 +82,8 @@ void MpiDriverBackend::sendToAllAndAwait(const ByteBuffer& msg, ControlKind repl
       ByteReader r(m->bytes.span());
       auto kind = r.get<ControlKind>();
       if (kind == ControlKind::StopRequested) requestStop();
-      if (kind != reply) continue;  // a straggling outcome: discarded
+      if (kind == ControlKind::Outcome) receiveOutcome(r, m->source);  // a straggler: discarded
+      if (kind != reply) continue;
       ++replies;
       onReply(r);
     } else {

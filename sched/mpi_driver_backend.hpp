@@ -31,6 +31,8 @@ class MpiDriverBackend final : public ExecutorBackend {
   // Sends never block: an executor may be busy sending us an outcome at the same moment.
   void post(int executor, ByteBuffer msg);
   void progressSends();
+  // Decodes an outcome from `source`, then receives its separately sent result if it has one.
+  TaskOutcome receiveOutcome(ByteReader& r, int source);
   // Posts msg to every executor, then receives until each has sent a `reply` message (passed to
   // onReply), discarding anything else meanwhile (late outcomes), and until every send is done.
   void sendToAllAndAwait(const ByteBuffer& msg, ControlKind reply,

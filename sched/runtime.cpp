@@ -28,12 +28,13 @@ ByteBuffer encodeJobOutcome(const JobOutcome& o) {
   if (!o.ok) return b;
   for (const auto& r : o.results) {
     b.putVarint(r.size());
-    b.append(r.data(), r.size());
+    if (!sentSeparately(r.size())) b.append(r.data(), r.size());  // else broadcast on its own
   }
   return b;
 }
 
-JobOutcome decodeJobOutcome(ByteReader& r) {
+// `separate`: the results the outcome left out, to be broadcast after it.
+JobOutcome decodeJobOutcome(ByteReader& r, std::vector<size_t>& separate) {
   JobOutcome o;
   o.ok = r.get<uint8_t>() != 0;
   o.stopped = r.get<uint8_t>() != 0;
@@ -41,9 +42,18 @@ JobOutcome decodeJobOutcome(ByteReader& r) {
   o.results.resize(r.get<uint64_t>());
   for (auto& res : o.results) {
     size_t n = r.getVarint();
-    res.append(r.take(n), n);
+    if (sentSeparately(n))
+      separate.push_back(size_t(&res - o.results.data()));
+    else
+      res.append(r.take(n), n);
   }
   return o;
+}
+
+// After the outcome's broadcast, the results it left out (`which`), each straight from the
+// driver's buffer into the executors' (empty until then).
+void broadcastSeparateResults(MPI_Comm comm, JobOutcome& o, const std::vector<size_t>& which) {
+  for (size_t i : which) mpi::broadcastBytes(comm, 0, o.results[i]);
 }
 
 [[noreturn]] void fatal(int rank, const std::exception& e) {
@@ -231,6 +241,10 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
         payload.putString(s.dir);
       }
       mpi::broadcastBytes(session_.control(), 0, payload);
+      std::vector<size_t> separate;
+      for (size_t i = 0; i < out.results.size(); ++i)
+        if (out.ok && sentSeparately(out.results[i].size())) separate.push_back(i);
+      broadcastSeparateResults(session_.control(), out, separate);
     } catch (const std::exception& e) {
       fatal(0, e);
     }
@@ -244,7 +258,8 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
       serveJob(job, runner, store_, ch);
       mpi::broadcastBytes(session_.control(), 0, payload);
       ByteReader in(payload.span());
-      out = decodeJobOutcome(in);
+      std::vector<size_t> separate;
+      out = decodeJobOutcome(in, separate);
       loadAccumulators(in);
       saves.resize(in.getVarint());
       for (auto& s : saves) {
@@ -253,6 +268,7 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
         s.identity = std::string(in.getString());
         s.dir = std::string(in.getString());
       }
+      broadcastSeparateResults(session_.control(), out, separate);
     } catch (const std::exception& e) {
       fatal(session_.rank(), e);
     }

@@ -30,7 +30,7 @@ void encodeOutcome(ByteBuffer& out, const TaskOutcome& o) {
   out.put(uint8_t(o.ok));
   out.putString(o.error);
   out.putVarint(o.result.size());
-  out.append(o.result.data(), o.result.size());
+  if (!sentSeparately(o.result.size())) out.append(o.result.data(), o.result.size());
   out.putVarint(o.cachedBlocks.size());
   for (auto [rdd, p] : o.cachedBlocks) {
     out.put(int32_t(rdd));
@@ -41,14 +41,15 @@ void encodeOutcome(ByteBuffer& out, const TaskOutcome& o) {
   o.metrics.encode(out);
 }
 
-TaskOutcome decodeOutcome(ByteReader& in) {
+TaskOutcome decodeOutcome(ByteReader& in, size_t& followingResultBytes) {
   TaskOutcome o;
   o.task = decodeTask(in);
   o.executor = in.get<int>();
   o.ok = in.get<uint8_t>() != 0;
   o.error = std::string(in.getString());
   size_t n = in.getVarint();
-  o.result.append(in.take(n), n);
+  followingResultBytes = sentSeparately(n) ? n : 0;
+  if (!followingResultBytes) o.result.append(in.take(n), n);
   for (uint64_t b = in.getVarint(); b > 0; --b) {
     int rdd = in.get<int32_t>();
     o.cachedBlocks.emplace_back(rdd, in.get<int32_t>());

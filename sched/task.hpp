@@ -36,7 +36,15 @@ struct TaskOutcome {
 
 void encodeTask(ByteBuffer& out, const TaskDescriptor& t);
 TaskDescriptor decodeTask(ByteReader& in);
+// A result of at least this many bytes travels apart from the message that carries it (the
+// outcome, the job's broadcast), straight from and into its own buffer: no copy into or out of
+// the message on either side.
+inline constexpr size_t kSeparateResultBytes = size_t(64) << 10;
+inline bool sentSeparately(size_t resultBytes) { return resultBytes >= kSeparateResultBytes; }
+
+// The outcome without a separately sent result, which the sender sends next on the same channel.
 void encodeOutcome(ByteBuffer& out, const TaskOutcome& o);
-TaskOutcome decodeOutcome(ByteReader& in);
+// `followingResultBytes`: the size of a result that comes next as a message of its own, or 0.
+TaskOutcome decodeOutcome(ByteReader& in, size_t& followingResultBytes);
 
 }  // namespace kiln::sched

@@ -2,8 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <numeric>
+#include <thread>
 
 #include "test_support.hpp"
 
@@ -69,6 +71,39 @@ TEST(Actions, AggregateAndReduceMergeOnTheDriverOnly) {
   } catch (const JobFailed& e) {
     EXPECT_NE(std::string(e.what()).find("merge refused"), std::string::npos) << e.what();
   }
+}
+
+// Task results of 64 KiB or more travel as messages of their own, and the job's broadcast
+// sends them apart from the outcome: collect and a large merged aggregate arrive whole, and
+// the large results of a failed job's other tasks are discarded without confusing the next.
+TEST(Actions, LargeResultsArriveWholeAndStragglersAreDiscarded) {
+  auto sc = makeContext();
+  std::vector<long> values(400000);
+  std::iota(values.begin(), values.end(), 0L);
+  auto rdd = sc->parallelize(values, 4);
+  EXPECT_EQ(rdd.collect(), values);
+  constexpr size_t kSlots = 50000;
+  std::vector<long> expected(kSlots, 0);
+  for (long v : values) expected[size_t(v) % kSlots] += v;
+  auto spread = rdd.aggregate(
+      std::vector<long>(kSlots, 0),
+      [](std::vector<long> a, long v) {
+        a[size_t(v) % kSlots] += v;
+        return a;
+      },
+      [](std::vector<long> a, const std::vector<long>& b) {
+        for (size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+        return a;
+      });
+  EXPECT_EQ(spread, expected);
+  auto failing = rdd.mapPartitionsWithIndex([](int i, std::vector<long>& part) {
+    if (i == 0) throw Error("partition 0 fails");
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    return part;
+  });
+  EXPECT_THROW(failing.collect(), JobFailed);
+  EXPECT_EQ(rdd.collect(), values);
+  EXPECT_EQ(rdd.count(), long(values.size()));
 }
 
 TEST(Actions, TakeFirstIsEmptyScanIncrementally) {
