@@ -18,6 +18,7 @@
 #include "../sched/task_context.hpp"
 #include "../util/release_memory.hpp"
 #include "block_sink.hpp"
+#include "byte_keys.hpp"
 #include "memory_estimate.hpp"
 #include "spill_runs.hpp"
 
@@ -72,12 +73,7 @@ class ExternalSorter {
   static constexpr bool kSortTags = std::is_trivially_copyable_v<V> &&
                                     std::is_trivially_copyable_v<K> && sizeof(K) <= 32 &&
                                     sizeof(KV) >= 64;
-  template <class T>
-  struct IsByteArray : std::false_type {};
-  template <size_t N>
-  struct IsByteArray<std::array<unsigned char, N>> : std::true_type {};
-  static constexpr bool kByteKeys = IsByteArray<K>::value && (std::is_same_v<Less, std::less<>> ||
-                                                              std::is_same_v<Less, std::less<K>>);
+  static constexpr bool kByteKeys = kIsByteKey<K, Less>;
   void sortBuffer() {
     if constexpr (kSortTags) {
       if (records_.size() > 1 && records_.size() < UINT32_MAX) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "../util/error.hpp"
+#include "byte_keys.hpp"
 #include "hash.hpp"
 
 namespace kiln {
@@ -71,10 +73,22 @@ template <class K, class Less = std::less<>>
 class RangePartitioner final : public Partitioner<K> {
  public:
   RangePartitioner(std::vector<K> bounds, bool ascending = true, Less less = Less())
-      : bounds_(std::move(bounds)), ascending_(ascending), less_(less) {}
+      : bounds_(std::move(bounds)), ascending_(ascending), less_(less) {
+    if constexpr (detail::kIsByteKey<K, Less>)
+      for (const K& b : bounds_) heads_.push_back(detail::byteKeyHead(b));
+  }
   int numPartitions() const override { return int(bounds_.size()) + 1; }
   int getPartition(const K& key) const override {
-    int p = int(std::lower_bound(bounds_.begin(), bounds_.end(), key, less_) - bounds_.begin());
+    auto first = bounds_.begin(), last = bounds_.end();
+    if constexpr (detail::kIsByteKey<K, Less>) {
+      // Bounds whose head is below the key's are below it, above are above; only bounds with
+      // the same head need their bytes compared (rare).
+      const uint64_t h = detail::byteKeyHead(key);
+      auto equal = std::equal_range(heads_.begin(), heads_.end(), h);
+      first += equal.first - heads_.begin();
+      last = bounds_.begin() + (equal.second - heads_.begin());
+    }
+    int p = int(std::lower_bound(first, last, key, less_) - bounds_.begin());
     return ascending_ ? p : int(bounds_.size()) - p;
   }
   void getPartitions(std::span<const K* const> keys, int* out) const override {
@@ -94,6 +108,7 @@ class RangePartitioner final : public Partitioner<K> {
 
  private:
   std::vector<K> bounds_;
+  std::vector<uint64_t> heads_;  // byte-string keys: each bound's byteKeyHead
   bool ascending_;
   Less less_;
 };

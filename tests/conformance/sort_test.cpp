@@ -148,6 +148,36 @@ TEST(ConformanceSort, RangeBoundsSampleIsUniform) {
   EXPECT_EQ(small.sample(), (std::vector<int>{0, 1, 2, 3}));
 }
 
+// A range partitioner of byte-string keys compares their first 8 bytes as integers, and the
+// rest only between keys with equal heads: it must place every key exactly as comparing the
+// bytes does, bounds with equal heads and keys equal to a bound included, in both directions.
+TEST(ConformanceSort, RangePartitionerOfByteKeysMatchesByteOrder) {
+  using Key = std::array<unsigned char, 10>;
+  auto key = [](uint64_t head, unsigned char b8, unsigned char b9) {
+    Key k{};
+    for (int i = 0; i < 8; ++i) k[size_t(i)] = static_cast<unsigned char>(head >> (56 - 8 * i));
+    k[8] = b8;
+    k[9] = b9;
+    return k;
+  };
+  const std::vector<Key> bounds = {key(5, 0, 0),   key(9, 1, 0),    key(9, 1, 7),    key(9, 200, 0),
+                                   key(9, 255, 9), key(1000, 3, 3), key(~0ULL, 0, 1)};
+  auto byteLess = [](const Key& a, const Key& b) {
+    return std::memcmp(a.data(), b.data(), 10) < 0;
+  };
+  for (bool ascending : {true, false}) {
+    RangePartitioner<Key> fast(bounds, ascending);
+    RangePartitioner<Key, decltype(byteLess)> reference(bounds, ascending, byteLess);
+    for (uint64_t head : {0ULL, 5ULL, 6ULL, 9ULL, 10ULL, 1000ULL, ~0ULL})
+      for (int b8 : {0, 1, 3, 200, 255})
+        for (int b9 : {0, 1, 7, 9, 255}) {
+          const Key k = key(head, static_cast<unsigned char>(b8), static_cast<unsigned char>(b9));
+          ASSERT_EQ(fast.getPartition(k), reference.getPartition(k))
+              << "head " << head << " bytes " << b8 << " " << b9 << " ascending " << ascending;
+        }
+  }
+}
+
 TEST(ConformanceSort, GlobalOrderOnRandomSkewedData) {
   auto sc = makeContext();
   auto data = skewedPairs(20000, 5000, 31);
