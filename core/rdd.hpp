@@ -62,6 +62,12 @@ struct PairTypes<std::pair<K, V>> {
   using Key = K;
   using Value = V;
 };
+// What flatMap-like functions may return: anything with begin and end.
+template <class R>
+concept Iterable = requires(R& r) {
+  std::begin(r);
+  std::end(r);
+};
 template <class R>
 using RangeValue = std::decay_t<decltype(*std::begin(std::declval<R&>()))>;
 }  // namespace detail

@@ -30,10 +30,7 @@ auto RDD<T>::flatMap(F f) const {
                 "kiln: flatMap(f): f must accept the element type (const T&) and not be mutable");
   using R = std::invoke_result_t<const F&, T&>;
   static_assert(
-      requires(R & r) {
-        std::begin(r);
-        std::end(r);
-      },
+      detail::Iterable<R>,
       "kiln: flatMap(f): f must return something iterable (a vector, kiln::split(...), ...)");
   using U = detail::RangeValue<R>;
   return RDD<U>(std::make_shared<detail::FlatMapNode<T, U, F>>(node_, std::move(f)));
@@ -63,12 +60,8 @@ auto RDD<T>::mapBatches(F f) const {
   static_assert(std::is_invocable_v<const F&, std::span<const T>>,
                 "kiln: mapBatches(f): f must accept std::span<const T> and not be mutable");
   using R = std::invoke_result_t<const F&, std::span<const T>>;
-  static_assert(
-      requires(R & r) {
-        std::begin(r);
-        std::end(r);
-      },
-      "kiln: mapBatches(f): f must return something iterable (e.g. a vector of blocks)");
+  static_assert(detail::Iterable<R>,
+                "kiln: mapBatches(f): f must return something iterable (e.g. a vector of blocks)");
   using U = detail::RangeValue<R>;
   return RDD<U>(std::make_shared<detail::MapBatchesNode<T, U, F>>(node_, std::move(f)));
 }
