@@ -204,11 +204,16 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
 
   bool resultDone = false;
   while (!resultDone) {
-    // Hand out tasks: oldest stage first, data-local tasks first.
+    // Hand out tasks: oldest stage first, data-local tasks first, one per core. When every
+    // core is busy and tasks remain, each executor gets one more, queued, so a thread that
+    // finishes starts its next task without waiting for the driver's reply.
+    bool everyCoreBusy = true;
+    for (int e = 0; e < numExec; ++e) everyCoreBusy &= busy[size_t(e)] >= backend.slots(e);
     for (int e = 0; e < numExec; ++e) {
       std::vector<TaskDescriptor> batch;
+      const int room = backend.slots(e) + (everyCoreBusy && backend.queuesAhead() ? 1 : 0);
       for (auto& run : active) {
-        while (busy[size_t(e)] + int(batch.size()) < backend.slots(e) && run->hasPending(e)) {
+        while (busy[size_t(e)] + int(batch.size()) < room && run->hasPending(e)) {
           int i = run->takePending(e);
           TaskDescriptor t;
           t.job = job;

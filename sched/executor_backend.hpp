@@ -16,6 +16,9 @@ class ExecutorBackend {
   virtual int numExecutors() const = 0;
   // Tasks executor e runs at once (its cores).
   virtual int slots(int executor) const = 0;
+  // Whether a task may wait queued on a busy executor: worth it when every hand-out costs a
+  // message round trip.
+  virtual bool queuesAhead() const { return false; }
   virtual void launch(int executor, const std::vector<TaskDescriptor>& tasks) = 0;
   // The next finished task, or nothing after a short wait.
   virtual std::optional<TaskOutcome> nextOutcome() = 0;

@@ -17,6 +17,7 @@ class MpiDriverBackend final : public ExecutorBackend {
   MpiDriverBackend(MPI_Comm control, std::vector<int> executorCores);
   int numExecutors() const override { return int(cores_.size()); }
   int slots(int executor) const override { return cores_[size_t(executor)]; }
+  bool queuesAhead() const override { return true; }
   void launch(int executor, const std::vector<TaskDescriptor>& tasks) override;
   std::optional<TaskOutcome> nextOutcome() override;
   void exchange(int shuffle, int numReducePartitions) override;

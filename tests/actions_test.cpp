@@ -1,6 +1,8 @@
 // Actions against sequential references, including empty RDDs and empty partitions.
 #include <gtest/gtest.h>
+#include <mpi.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -184,6 +186,33 @@ TEST(Actions, ForeachAndForeachPartitionRunOnExecutors) {
   }
   EXPECT_EQ(seenP, data);
   EXPECT_EQ(seenE, data);
+}
+
+// Tasks go one per core across the executors first; only when every core is busy does an
+// executor get one more, queued. So a job of as many tasks as executors uses every executor,
+// and a job of many tasks still spreads over all of them.
+TEST(Actions, TasksFillEveryExecutorBeforeQueueing) {
+  auto sc = makeContext();
+  int ranks = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  const int executors = std::max(1, ranks - 1);
+  auto ranksOf = [&](int partitions, int sleepMs) {
+    auto seen = sc->parallelize(std::vector<int>(size_t(partitions), 0), partitions)
+                    .mapPartitions([sleepMs](std::vector<int>&) {
+                      std::this_thread::sleep_for(std::chrono::milliseconds(sleepMs));
+                      int rank = 0;
+                      MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+                      return std::vector<int>{rank};
+                    })
+                    .collect();
+    std::sort(seen.begin(), seen.end());
+    seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+    return seen.size();
+  };
+  if (sc->defaultParallelism() == executors) {  // one core each (2 ranks share 2 cores)
+    EXPECT_EQ(ranksOf(executors, 20), size_t(executors));
+  }
+  EXPECT_EQ(ranksOf(12 * executors, 5), size_t(executors));
 }
 
 TEST(Actions, SaveAsTextFileWritesSparkLayout) {
