@@ -27,6 +27,14 @@ using Edge = std::pair<long, long>;
 // A batch of edges as parsed (vertex ids).
 struct RawEdgeBlock {
   std::vector<long> from, to;
+  void reserve(size_t n) {
+    from.reserve(n);
+    to.reserve(n);
+  }
+  void add(const Edge& e) {
+    from.push_back(e.first);
+    to.push_back(e.second);
+  }
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
     ar& from& to;
@@ -139,14 +147,9 @@ Edge parseEdge(const std::string& line) {
 // A batch of lines as one block of edges; blank and comment lines are skipped.
 std::vector<RawEdgeBlock> parseEdges(std::span<const std::string> lines) {
   RawEdgeBlock b;
-  b.from.reserve(lines.size());
-  b.to.reserve(lines.size());
-  for (const std::string& line : lines) {
-    if (!holdsEdge(line)) continue;
-    const Edge e = parseEdge(line);
-    b.from.push_back(e.first);
-    b.to.push_back(e.second);
-  }
+  b.reserve(lines.size());
+  for (const std::string& line : lines)
+    if (holdsEdge(line)) b.add(parseEdge(line));
   return {std::move(b)};
 }
 
@@ -215,12 +218,8 @@ int main(int argc, char** argv) {
   // edge), in one partition per task thread unless --partitions asks for a shuffle.
   auto packEdges = [](std::span<const Edge> batch) {
     RawEdgeBlock b;
-    b.from.reserve(batch.size());
-    b.to.reserve(batch.size());
-    for (const Edge& e : batch) {
-      b.from.push_back(e.first);
-      b.to.push_back(e.second);
-    }
+    b.reserve(batch.size());
+    for (const Edge& e : batch) b.add(e);
     return std::vector<RawEdgeBlock>{std::move(b)};
   };
   auto lines = sc.textFile(positional[0]);

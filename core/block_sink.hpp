@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstddef>
+#include <iterator>
 #include <memory>
 #include <new>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 namespace kiln::detail {
@@ -106,6 +108,18 @@ class BlockBuilder {
   void addFrom(Make&& make) {
     ::new (static_cast<void*>(data_ + size_)) T(make());
     if (++size_ == kBlockRecords) flush();
+  }
+  // Adds every element of a range an operator's function returned. kOwned: the function
+  // returned the range by value, so elements it holds are ours to move. Elements an iterator
+  // makes (kiln::split's words) are constructed straight into the block.
+  template <bool kOwned, class Range>
+  void addAll(Range&& range) {
+    for (auto it = std::begin(range); it != std::end(range); ++it) {
+      if constexpr (kOwned && std::is_lvalue_reference_v<decltype(*it)>)
+        add(std::move(*it));
+      else
+        addFrom([&]() -> decltype(auto) { return *it; });
+    }
   }
   void flush() {
     if (size_ == 0) return;

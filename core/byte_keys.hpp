@@ -22,14 +22,24 @@ template <class K, class Less>
 inline constexpr bool kIsByteKey = IsByteArray<K>::value && (std::is_same_v<Less, std::less<>> ||
                                                              std::is_same_v<Less, std::less<K>>);
 
-// The first 8 bytes as a big-endian integer, zero-padded past the end of a shorter key.
+// The key's bytes from `offset` on, as many as fit a Word, read as a big-endian integer and
+// zero-padded past the end of the key.
+template <class Word, size_t N>
+Word byteKeyWord(const std::array<unsigned char, N>& key, size_t offset) {
+  unsigned char bytes[sizeof(Word)] = {};
+  if (offset < N) std::memcpy(bytes, key.data() + offset, std::min(sizeof(Word), N - offset));
+  static_assert(sizeof(Word) == 4 || sizeof(Word) == 8);
+  Word w;
+  std::memcpy(&w, bytes, sizeof w);
+  if constexpr (sizeof(Word) == 8)
+    return __builtin_bswap64(w);
+  else
+    return __builtin_bswap32(w);
+}
+// The first 8 bytes.
 template <size_t N>
 uint64_t byteKeyHead(const std::array<unsigned char, N>& key) {
-  unsigned char head[8] = {};
-  std::memcpy(head, key.data(), std::min<size_t>(8, N));
-  uint64_t h;
-  std::memcpy(&h, head, 8);
-  return __builtin_bswap64(h);
+  return byteKeyWord<uint64_t>(key, 0);
 }
 
 }  // namespace kiln::detail

@@ -116,14 +116,8 @@ class ExternalSorter {
     uint32_t position;
   };
   ByteTag byteTagOf(const K& key, uint32_t position) const {
-    unsigned char head[12] = {};
-    std::memcpy(head, key.data(), std::min(sizeof head, key.size()));
-    uint64_t hi;
-    uint32_t mid;
-    std::memcpy(&hi, head, 8);
-    std::memcpy(&mid, head + 8, 4);
-    hi = __builtin_bswap64(hi);
-    mid = __builtin_bswap32(mid);
+    uint64_t hi = byteKeyHead(key);
+    uint32_t mid = byteKeyWord<uint32_t>(key, 8);
     if (!ascending_) hi = ~hi, mid = ~mid;
     return {hi, mid, position};
   }

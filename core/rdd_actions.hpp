@@ -32,18 +32,18 @@ std::vector<T> decodeAll(const ByteBuffer& bytes) {
 // everywhere). In local mode the merged value is kept, never encoded.
 template <class U, class Run, class Merge>
 U mergedOnDriver(Run run, Merge merge) {
-  auto kept = std::make_shared<std::optional<U>>();
-  sched::JobHooks hooks;
-  hooks.merge = [kept, merge](std::vector<ByteBuffer>& results, bool forOtherRanks) {
+  std::optional<U> kept;
+  sched::JobHooks hooks;  // used only while run() runs
+  hooks.merge = [&](std::vector<ByteBuffer>& results, bool forOtherRanks) {
     ByteBuffer out;
     if (forOtherRanks)
       encode(out, merge(results));
     else
-      kept->emplace(merge(results));
+      kept.emplace(merge(results));
     return out;
   };
   std::vector<ByteBuffer> results = run(hooks);
-  if (kept->has_value()) return std::move(**kept);
+  if (kept) return std::move(*kept);
   ByteReader in(results.at(0).span());
   return decode<U>(in);
 }

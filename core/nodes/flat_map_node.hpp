@@ -1,7 +1,6 @@
 // flatMap: each input record becomes any number of output records.
 #pragma once
 
-#include <iterator>
 #include <type_traits>
 
 #include "../node.hpp"
@@ -36,16 +35,7 @@ class FlatMapNode final : public OneParentNode<In, Out> {
  private:
   template <class Arg>
   void expand(Arg x, BlockBuilder<Out>& builder) const {
-    // f returned its range by value, so its elements are ours to move; iterators that make
-    // their values (like kiln::split's) construct them straight into the block.
-    auto&& range = f_(x);
-    for (auto it = std::begin(range); it != std::end(range); ++it) {
-      if constexpr (std::is_lvalue_reference_v<decltype(*it)> &&
-                    !std::is_reference_v<std::invoke_result_t<const F&, Arg>>)
-        builder.add(std::move(*it));
-      else
-        builder.addFrom([&]() -> decltype(auto) { return *it; });
-    }
+    builder.template addAll<!std::is_reference_v<std::invoke_result_t<const F&, Arg>>>(f_(x));
   }
 
   F f_;

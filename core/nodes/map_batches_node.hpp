@@ -5,7 +5,6 @@
 #pragma once
 
 #include <algorithm>
-#include <iterator>
 #include <span>
 #include <type_traits>
 
@@ -32,14 +31,8 @@ class MapBatchesNode final : public OneParentNode<In, Out> {
 
  private:
   void apply(std::span<const In> batch, BlockBuilder<Out>& builder) const {
-    auto&& range = f_(batch);
-    for (auto it = std::begin(range); it != std::end(range); ++it) {
-      if constexpr (std::is_lvalue_reference_v<decltype(*it)> &&
-                    !std::is_reference_v<std::invoke_result_t<const F&, std::span<const In>>>)
-        builder.add(std::move(*it));  // f returned its range by value: the elements are ours
-      else
-        builder.addFrom([&]() -> decltype(auto) { return *it; });
-    }
+    using Result = std::invoke_result_t<const F&, std::span<const In>>;
+    builder.template addAll<!std::is_reference_v<Result>>(f_(batch));
   }
 
   F f_;

@@ -20,13 +20,7 @@ class MapPartitionsNode final : public OneParentNode<In, Out> {
     });
     this->parent_->compute(p, sink);
     BlockBuilder<Out> builder(out);
-    auto&& result = f_(p, records);
-    for (auto&& y : result) {
-      if constexpr (std::is_reference_v<decltype(f_(p, records))>)
-        builder.add(y);
-      else
-        builder.add(std::move(y));  // f returned its range by value: the elements are ours
-    }
+    builder.template addAll<!std::is_reference_v<decltype(f_(p, records))>>(f_(p, records));
     builder.flush();
   }
 
