@@ -252,7 +252,14 @@ ShuffleStoreStats ShuffleStore::stats() const {
 }
 
 void ShuffleStore::putMapOutput(int shuffle, int mapPartition, MapOutput output) {
+  std::vector<uint64_t> sizes(output.buckets.size());
+  for (size_t r = 0; r < sizes.size(); ++r) {
+    sizes[r] = output.buckets[r].size();
+    if (r < output.spilled.size())
+      for (const auto& e : output.spilled[r]) sizes[r] += e.length;
+  }
   std::lock_guard lock(mutex_);
+  bucketSizeHints_[shuffle] = std::move(sizes);
   MapOutput& slot = mapOutputs_[shuffle][mapPartition];
   memoryUsed_ -= std::min(slot.memoryBytes, memoryUsed_);
   slot = std::move(output);
@@ -355,8 +362,15 @@ void ShuffleStore::dropMapOutputs() {
   mapOutputs_.clear();
 }
 
+std::vector<uint64_t> ShuffleStore::bucketSizeHint(int shuffle) const {
+  std::lock_guard lock(mutex_);
+  auto it = bucketSizeHints_.find(shuffle);
+  return it == bucketSizeHints_.end() ? std::vector<uint64_t>{} : it->second;
+}
+
 void ShuffleStore::drop(int shuffle) {
   std::lock_guard lock(mutex_);
+  bucketSizeHints_.erase(shuffle);
   if (auto it = mapOutputs_.find(shuffle); it != mapOutputs_.end()) {
     for (auto& [mapPart, out] : it->second) memoryUsed_ -= std::min(out.memoryBytes, memoryUsed_);
     mapOutputs_.erase(it);

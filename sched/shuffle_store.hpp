@@ -46,6 +46,10 @@ class ShuffleStore {
   bool tryReserve(uint64_t n);
   void release(uint64_t n);
   void noteBytesWrittenToDisk(uint64_t n);
+  // The bucket sizes (bytes per reduce partition, memory and disk) of the map output committed
+  // last for `shuffle`, or empty: map tasks of one shuffle see similar data, so a writer that
+  // reserves them up front fills its buckets without regrowing (copying) them. Thread-safe.
+  std::vector<uint64_t> bucketSizeHint(int shuffle) const;
 
   // Single executor: its map outputs are already everything.
   void exchangeLocally(int shuffle, int numReducePartitions);
@@ -99,6 +103,7 @@ class ShuffleStore {
   ShuffleStoreStats stats_;
   std::unordered_map<int, std::map<int, MapOutput>> mapOutputs_;
   std::unordered_map<int, Input> inputs_;
+  std::unordered_map<int, std::vector<uint64_t>> bucketSizeHints_;
   // The largest receive buffer of a dropped shuffle, kept for the next exchange: fresh memory
   // costs a page fault per 4 KiB. Counted in memoryUsed_, and freed first when room runs out.
   ByteBuffer spare_;

@@ -84,6 +84,34 @@ TEST(Serialization, ConceptSaysWhatIsSerializable) {
   static_assert(!Serializable<std::vector<bool>>);
 }
 
+// Records of a fixed encoded size are read straight into place (the shuffle reader's fast
+// path): the same values as decode, also where the pair's layout has padding the wire has not.
+TEST(Serialization, FixedSizeRecordsReadInPlaceAsDecoded) {
+  using Padded = std::pair<char, double>;  // 9 bytes encoded, 16 in memory
+  using Nested = std::pair<std::pair<int16_t, int64_t>, float>;
+  using Wide = std::pair<uint64_t, std::array<char, 92>>;
+  static_assert(detail::kFixedWireBytes<Padded> == 9);
+  static_assert(detail::kFixedWireBytes<Nested> == 14);
+  static_assert(detail::kFixedWireBytes<Wide> == 100);
+  static_assert(detail::kFixedWireBytes<Point> == sizeof(Point));
+  static_assert(detail::kFixedWireBytes<std::pair<std::string, int>> == 0);
+  static_assert(detail::kFixedWireBytes<std::pair<const int, int>> == 0);  // never written into
+  auto check = [](const auto& v) {
+    using T = std::decay_t<decltype(v)>;
+    ByteBuffer b;
+    encode(b, v);
+    ASSERT_EQ(b.size(), detail::kFixedWireBytes<T>);
+    T got{};
+    detail::readFixedInto(got, b.data());
+    EXPECT_EQ(got, v);
+  };
+  check(Padded{'x', -2.5});
+  check(Nested{{-7, int64_t(1) << 40}, 0.25f});
+  Wide w{0x0102030405060708, {}};
+  for (size_t i = 0; i < w.second.size(); ++i) w.second[i] = char(i * 3);
+  check(w);
+}
+
 TEST(MemoryEstimate, CountsNestedContainers) {
   std::vector<std::pair<long, std::vector<long>>> grouped{{1, std::vector<long>(100000, 7)}};
   EXPECT_GE(detail::estimateBytes(grouped), 800000u);  // the inner vector's 800 KB

@@ -4,13 +4,13 @@
 
 #include <array>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <new>
-#include <functional>
 #include <optional>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <unordered_map>
@@ -94,6 +94,32 @@ T readRaw(ByteReader& in) {
   alignas(T) std::byte raw[sizeof(T)];
   in.read(raw, sizeof(T));
   return *std::launder(reinterpret_cast<T*>(raw));
+}
+
+// The bytes every encoded T takes when that is fixed (memcpyable types and pairs of them, whose
+// two fields are encoded back to back, without the pair's padding), else 0: a run of such
+// records can be read with one bounds check, not one per field.
+template <class T>
+struct FixedWire : std::integral_constant<size_t, kMemcpyable<T> ? sizeof(T) : 0> {};
+template <class A, class B>
+struct FixedWire<std::pair<A, B>> {
+  static constexpr size_t first = std::is_const_v<A> ? 0 : FixedWire<A>::value;
+  static constexpr size_t second = FixedWire<B>::value;
+  static constexpr size_t value = (first > 0 && second > 0) ? first + second : 0;
+};
+template <class T>
+inline constexpr size_t kFixedWireBytes = FixedWire<T>::value;
+
+// Overwrites t with the record encoded at p, of kFixedWireBytes<T> bytes the caller checked are
+// there: straight into t's fields, no temporary.
+template <class T>
+void readFixedInto(T& t, const std::byte* p) {
+  if constexpr (IsStdPair<T>::value) {
+    readFixedInto(t.first, p);
+    readFixedInto(t.second, p + kFixedWireBytes<typename T::first_type>);
+  } else {
+    std::memcpy(static_cast<void*>(&t), p, sizeof(T));
+  }
 }
 
 template <class T>
