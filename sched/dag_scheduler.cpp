@@ -204,14 +204,11 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
 
   bool resultDone = false;
   while (!resultDone) {
-    // Hand out tasks: oldest stage first, data-local tasks first, one per core. When every
+    // Hand out tasks: oldest stage first, data-local tasks first, one per core. Once every
     // core is busy and tasks remain, each executor gets one more, queued, so a thread that
     // finishes starts its next task without waiting for the driver's reply.
-    bool everyCoreBusy = true;
-    for (int e = 0; e < numExec; ++e) everyCoreBusy &= busy[size_t(e)] >= backend.slots(e);
-    for (int e = 0; e < numExec; ++e) {
+    auto fill = [&](int e, int room) {
       std::vector<TaskDescriptor> batch;
-      const int room = backend.slots(e) + (everyCoreBusy && backend.queuesAhead() ? 1 : 0);
       for (auto& run : active) {
         while (busy[size_t(e)] + int(batch.size()) < room && run->hasPending(e)) {
           int i = run->takePending(e);
@@ -226,17 +223,23 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
           batch.push_back(t);
         }
       }
-      if (!batch.empty()) {
-        busy[size_t(e)] += int(batch.size());
-        backend.launch(e, batch);
-        if (bus_) {
-          const int64_t now = wallMicros();
-          for (const auto& t : batch) {
-            TaskStartEvent ev{t, e, now};
-            bus_->post([&](SchedulerListener& l) { l.onTaskStart(ev); });
-          }
+      if (batch.empty()) return;
+      busy[size_t(e)] += int(batch.size());
+      backend.launch(e, batch);
+      if (bus_) {
+        const int64_t now = wallMicros();
+        for (const auto& t : batch) {
+          TaskStartEvent ev{t, e, now};
+          bus_->post([&](SchedulerListener& l) { l.onTaskStart(ev); });
         }
       }
+    };
+    for (int e = 0; e < numExec; ++e) fill(e, backend.slots(e));
+    if (backend.queuesAhead()) {
+      bool everyCoreBusy = true;
+      for (int e = 0; e < numExec; ++e) everyCoreBusy &= busy[size_t(e)] >= backend.slots(e);
+      if (everyCoreBusy)
+        for (int e = 0; e < numExec; ++e) fill(e, backend.slots(e) + 1);
     }
 
     auto got = backend.nextOutcome();

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "../sched/console_progress.hpp"
 #include "test_support.hpp"
@@ -134,6 +135,44 @@ TEST(Observability, EventLogAndStatusFileDescribeTheApplication) {
   EXPECT_EQ(linesWith(log, "\"event\":\"ApplicationEnd\"").size(), 1u);
   EXPECT_NE(status.find("\"state\":\"finished\""), std::string::npos) << status;
   EXPECT_NE(status.find("\"jobsDone\":1"), std::string::npos) << status;
+  waitForAllRanks();
+}
+
+// The driver's view in the event log (its TaskStart and TaskEnd events, in its order): tasks
+// fill every core, and once all are busy each executor holds one more, queued, so its threads
+// never wait for a round trip to the driver between tasks. Local mode has no round trip.
+TEST(Observability, ExecutorsHoldOneTaskQueuedOnceEveryCoreIsBusy) {
+  TempDir tmp;
+  const std::string dir = tmp.path("events");
+  int ranks = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  int cores = 0;
+  {
+    auto sc = makeContext({{"kiln.eventLog.dir", dir}});
+    cores = sc->defaultParallelism();
+    const int tasks = 8 * cores;
+    sc->parallelize(std::vector<int>(size_t(tasks), 1), tasks)
+        .map([](int x) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(3));
+          return x;
+        })
+        .count();
+  }
+  waitForAllRanks();
+  std::string log;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".jsonl") log = readAll(e.path().string());
+  ASSERT_FALSE(log.empty()) << "no finished event log in " << dir;
+  int outstanding = 0, most = 0;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("\"event\":\"TaskStart\"") != std::string::npos)
+      most = std::max(most, ++outstanding);
+    if (line.find("\"event\":\"TaskEnd\"") != std::string::npos) --outstanding;
+  }
+  EXPECT_EQ(outstanding, 0);
+  const int executors = ranks > 1 ? ranks - 1 : 0;
+  EXPECT_EQ(most, cores + executors) << cores << " cores, " << executors << " executors";
   waitForAllRanks();
 }
 
