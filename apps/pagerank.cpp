@@ -280,16 +280,17 @@ int main(int argc, char** argv) {
       addUp<uint32_t>);
   raw.unpersist();  // the in-edge rows are cached now
   std::vector<double> rank(n, 1.0 / double(n));
+  // What each vertex sends along each of its out-edges; dangling vertices' rank is spread.
+  // One array for every iteration: a job's tasks read it only while the job runs.
+  auto share = std::make_shared<std::vector<double>>(n);
+  double dangling = 0;
+  for (size_t v = 0; v < n; ++v) {
+    if (outDegree[v] == 0)
+      dangling += rank[v];
+    else
+      (*share)[v] = rank[v] / double(outDegree[v]);
+  }
   for (int it = 0; it < iterations; ++it) {
-    // What each vertex sends along each of its out-edges; dangling vertices' rank is spread.
-    auto share = std::make_shared<std::vector<double>>(n);
-    double dangling = 0;
-    for (size_t v = 0; v < n; ++v) {
-      if (outDegree[v] == 0)
-        dangling += rank[v];
-      else
-        (*share)[v] = rank[v] / double(outDegree[v]);
-    }
     const auto sums = graph.aggregate(
         std::vector<double>(n),
         [share](std::vector<double> sum, const InEdges& g) {
@@ -303,8 +304,17 @@ int main(int argc, char** argv) {
           return sum;
         },
         addUp<double>);
-    for (size_t v = 0; v < n; ++v)
-      rank[v] = (1 - damping) / double(n) + damping * (sums[v] + dangling / double(n));
+    // The next ranks and, in the same pass, the next iteration's shares.
+    const double teleport = (1 - damping) / double(n), spread = dangling / double(n);
+    double nextDangling = 0;
+    for (size_t v = 0; v < n; ++v) {
+      rank[v] = teleport + damping * (sums[v] + spread);
+      if (outDegree[v] == 0)
+        nextDangling += rank[v];
+      else
+        (*share)[v] = rank[v] / double(outDegree[v]);
+    }
+    dangling = nextDangling;
   }
   std::vector<std::pair<long, double>> result(n);
   for (size_t v = 0; v < n; ++v) result[v] = {(*ids)[v], rank[v]};

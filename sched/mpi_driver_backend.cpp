@@ -73,6 +73,11 @@ void MpiDriverBackend::exchange(int shuffle, int numReducePartitions) {
 void MpiDriverBackend::sendToAllAndAwait(const ByteBuffer& msg, ControlKind reply,
                                          const std::function<void(ByteReader&)>& onReply) {
   for (int e = 0; e < numExecutors(); ++e) post(e, msg);
+  awaitReplies(reply, onReply);
+}
+
+void MpiDriverBackend::awaitReplies(ControlKind reply,
+                                    const std::function<void(ByteReader&)>& onReply) {
   int replies = 0;
   mpi::Backoff backoff;
   while (replies < numExecutors() || !pending_.empty()) {
@@ -119,11 +124,15 @@ std::string MpiDriverBackend::collective(const ByteBuffer& plan) {
   return awaitErrors(msg, ControlKind::CollectiveDone);
 }
 
-void MpiDriverBackend::endJob(bool ok) {
+void MpiDriverBackend::beginEndJob(bool ok) {
   ByteBuffer msg;
   msg.put(ControlKind::JobEnd);
   msg.put(uint8_t(ok));
-  sendToAllAndAwait(msg, ControlKind::JobEndAck, [](ByteReader&) {});
+  for (int e = 0; e < numExecutors(); ++e) post(e, msg);
+}
+
+void MpiDriverBackend::finishEndJob() {
+  awaitReplies(ControlKind::JobEndAck, [](ByteReader&) {});
 }
 
 }  // namespace kiln::sched

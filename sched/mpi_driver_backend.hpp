@@ -24,9 +24,11 @@ class MpiDriverBackend final : public ExecutorBackend {
   std::string restoreShuffle(int shuffle, int numReducePartitions, const std::string& dir) override;
   // Runs the job's collective step on every executor; returns their errors (empty: all ok).
   std::string collective(const ByteBuffer& plan);
-  // Tells every executor the job is over and waits until each has acknowledged, discarding
-  // the outcomes that were still on their way.
-  void endJob(bool ok);
+  // Tells every executor the job is over (each stops its tasks and acknowledges)...
+  void beginEndJob(bool ok);
+  // ... and waits until each has acknowledged, discarding the outcomes still on their way.
+  // Between the two the driver may merge the job's results while the executors stop.
+  void finishEndJob();
 
  private:
   // Sends never block: an executor may be busy sending us an outcome at the same moment.
@@ -38,6 +40,7 @@ class MpiDriverBackend final : public ExecutorBackend {
   // onReply), discarding anything else meanwhile (late outcomes), and until every send is done.
   void sendToAllAndAwait(const ByteBuffer& msg, ControlKind reply,
                          const std::function<void(ByteReader&)>& onReply);
+  void awaitReplies(ControlKind reply, const std::function<void(ByteReader&)>& onReply);
   // The same, for replies of an ok flag and an error text: the distinct errors, "; "-joined.
   std::string awaitErrors(const ByteBuffer& msg, ControlKind reply);
 

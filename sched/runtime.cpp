@@ -167,11 +167,13 @@ ByteBuffer Runtime::runTask(const TaskDescriptor& task) {
 JobOutcome Runtime::driveJob(int64_t job, const LineageNode& rdd,
                              const std::vector<int>& partitions, const JobHooks& hooks,
                              ExecutorBackend& backend,
-                             const std::function<void(const std::function<void()>&)>& around) {
+                             const std::function<void(const std::function<void()>&)>& around,
+                             const std::function<void(bool)>& tasksDone) {
   JobOutcome out;
   try {
     if (hooks.prepare) hooks.prepare();
     around([&] { out = scheduler_.runJob(job, rdd, partitions, backend); });
+    tasksDone(out.ok);
     if (out.ok && hooks.merge) {
       ByteBuffer merged = hooks.merge(out.results, !localMode());
       out.results.clear();
@@ -210,12 +212,15 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
     TaskRunner runner(options_.executorCores, 0, options_.taskCores,
                       [this](const auto& t) { return runTask(t); });
     LocalBackend backend(runner, store_, options_.executorCores);
-    out = driveJob(job, rdd, partitions, hooks, backend, [&](const std::function<void()>& body) {
-      runner.runWith([&] {
-        body();
-        runner.cancel();  // stragglers of a failed job stop early
-      });
-    });
+    out = driveJob(
+        job, rdd, partitions, hooks, backend,
+        [&](const std::function<void()>& body) {
+          runner.runWith([&] {
+            body();
+            runner.cancel();  // stragglers of a failed job stop early
+          });
+        },
+        [](bool) {});
     store_.dropMapOutputs();
     runAbortHook(out, hooks);  // runWith returned: the workers are idle
     if (out.stopped) saves = planShuffleSaves();
@@ -224,10 +229,19 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
     try {
       MpiDriverBackend backend(session_.control(), executorCores_);
       activeBackend_ = &backend;
-      out = driveJob(job, rdd, partitions, hooks, backend,
-                     [](const std::function<void()>& body) { body(); });
+      // The executors stop while the driver merges the results, unless its commit still needs
+      // them for a collective step (runOnExecutors).
+      bool ending = false;
+      out = driveJob(
+          job, rdd, partitions, hooks, backend, [](const std::function<void()>& body) { body(); },
+          [&](bool ok) {
+            if (hooks.onExecutors) return;
+            backend.beginEndJob(ok);
+            ending = true;
+          });
       activeBackend_ = nullptr;
-      backend.endJob(out.ok);  // every executor has stopped its tasks
+      if (!ending) backend.beginEndJob(out.ok);
+      backend.finishEndJob();  // every executor has stopped its tasks
       runAbortHook(out, hooks);
       if (out.stopped) saves = planShuffleSaves();
       payload = encodeJobOutcome(out);

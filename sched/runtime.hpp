@@ -121,9 +121,12 @@ class Runtime {
   // writes the manifests when all succeeded; then throws kiln::Stopped.
   [[noreturn]] void finishStop(const std::vector<ShuffleSave>& saves, const std::string& why);
   ByteBuffer runTask(const TaskDescriptor& task);
+  // Runs the job's tasks (inside `around`), calls tasksDone(ok) once they are over, then merges
+  // and commits the results.
   JobOutcome driveJob(int64_t job, const LineageNode& rdd, const std::vector<int>& partitions,
                       const JobHooks& hooks, ExecutorBackend& backend,
-                      const std::function<void(const std::function<void()>&)>& around);
+                      const std::function<void(const std::function<void()>&)>& around,
+                      const std::function<void(bool)>& tasksDone);
 
   mpi::Session& session_;
   RuntimeOptions options_;
