@@ -89,21 +89,13 @@ struct InEdges {
   }
 };
 
-// The partition's edges, numbered by dense(id), as in-edge rows (a counting sort on the
-// destination; sources keep their input order within a row).
+// The partition's edges, numbered by dense(id), as in-edge rows: a counting sort on the
+// destination, straight from the edge blocks (sources keep their input order within a row).
 template <class Dense>
 InEdges groupByDestination(const std::vector<RawEdgeBlock>& part, size_t n, Dense dense) {
-  size_t edges = 0;
-  for (const RawEdgeBlock& b : part) edges += b.from.size();
-  std::vector<uint32_t> from(edges), to(edges);
   std::vector<uint32_t> at(n + 1, 0);  // in-edges per vertex, then where each row starts
-  size_t e = 0;
   for (const RawEdgeBlock& b : part)
-    for (size_t i = 0; i < b.from.size(); ++i, ++e) {
-      from[e] = dense(b.from[i]);
-      to[e] = dense(b.to[i]);
-      ++at[to[e] + 1];
-    }
+    for (long to : b.to) ++at[dense(to) + 1];
   InEdges g;
   g.start.push_back(0);
   for (size_t v = 0; v < n; ++v) {
@@ -112,8 +104,9 @@ InEdges groupByDestination(const std::vector<RawEdgeBlock>& part, size_t n, Dens
     g.start.push_back(g.start.back() + at[v + 1]);
   }
   for (size_t v = 0; v < n; ++v) at[v + 1] += at[v];
-  g.sources.resize(from.size());
-  for (size_t i = 0; i < from.size(); ++i) g.sources[at[to[i]]++] = from[i];
+  g.sources.resize(at[n]);
+  for (const RawEdgeBlock& b : part)
+    for (size_t i = 0; i < b.from.size(); ++i) g.sources[at[dense(b.to[i])]++] = dense(b.from[i]);
   return g;
 }
 
