@@ -91,6 +91,7 @@ struct InEdges {
 
 // The partition's edges, numbered by dense(id), as in-edge rows: a counting sort on the
 // destination, straight from the edge blocks (sources keep their input order within a row).
+// dense(to) is looked up twice, cheap for the direct table that generated ids get.
 template <class Dense>
 InEdges groupByDestination(const std::vector<RawEdgeBlock>& part, size_t n, Dense dense) {
   std::vector<uint32_t> at(n + 1, 0);  // in-edges per vertex, then where each row starts

@@ -15,13 +15,14 @@ MapOutputWriter::MapOutputWriter(ShuffleStore& store, int shuffle, int mapPartit
       mapPartition_(mapPartition),
       memoryLimit_(memoryLimit),
       buckets_(size_t(numReducePartitions)) {
-  // Buckets sized like the previous task's (an eighth more) grow without being copied; within
-  // the task's memory share only, as the spill check counts bytes written, not reserved.
+  // Buckets sized like the previous task's (an eighth more) grow without being copied. Only
+  // within half the task's memory share (the buckets' part when a combining table holds the
+  // other half): the spill check counts bytes written, not reserved.
   const std::vector<uint64_t> hint = store.bucketSizeHint(shuffle);
   if (hint.size() != buckets_.size()) return;
   uint64_t total = 0;
   for (uint64_t b : hint) total += b + b / 8;
-  if (total > memoryLimit_) return;
+  if (total > memoryLimit_ / 2) return;
   for (size_t r = 0; r < hint.size(); ++r)
     if (hint[r] > 0) buckets_[r].reserve(size_t(hint[r] + hint[r] / 8));
 }

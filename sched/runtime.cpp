@@ -236,8 +236,8 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
           job, rdd, partitions, hooks, backend, [](const std::function<void()>& body) { body(); },
           [&](bool ok) {
             if (hooks.onExecutors) return;
+            ending = true;  // even if a send fails part way: JobEnd goes out once
             backend.beginEndJob(ok);
-            ending = true;
           });
       activeBackend_ = nullptr;
       if (!ending) backend.beginEndJob(out.ok);

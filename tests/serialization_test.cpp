@@ -95,7 +95,13 @@ TEST(Serialization, FixedSizeRecordsReadInPlaceAsDecoded) {
   static_assert(detail::kFixedWireBytes<Wide> == 100);
   static_assert(detail::kFixedWireBytes<Point> == sizeof(Point));
   static_assert(detail::kFixedWireBytes<std::pair<std::string, int>> == 0);
-  static_assert(detail::kFixedWireBytes<std::pair<const int, int>> == 0);  // never written into
+  // Never overwritten in place: const fields go through the decoder.
+  static_assert(detail::kFixedWireBytes<std::pair<const int, int>> == 0);
+  static_assert(detail::kFixedWireBytes<std::pair<int, const int>> == 0);
+  struct WithConst {
+    const int id = 0;
+  };
+  static_assert(detail::kFixedWireBytes<WithConst> == 0);
   auto check = [](const auto& v) {
     using T = std::decay_t<decltype(v)>;
     ByteBuffer b;

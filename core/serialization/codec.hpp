@@ -99,11 +99,14 @@ T readRaw(ByteReader& in) {
 // The bytes every encoded T takes when that is fixed (memcpyable types and pairs of them, whose
 // two fields are encoded back to back, without the pair's padding), else 0: a run of such
 // records can be read with one bounds check, not one per field.
+// Only assignable types: the record is overwritten in place (not a const field among them).
 template <class T>
-struct FixedWire : std::integral_constant<size_t, kMemcpyable<T> ? sizeof(T) : 0> {};
+struct FixedWire
+    : std::integral_constant<size_t,
+                             kMemcpyable<T> && std::is_copy_assignable_v<T> ? sizeof(T) : 0> {};
 template <class A, class B>
 struct FixedWire<std::pair<A, B>> {
-  static constexpr size_t first = std::is_const_v<A> ? 0 : FixedWire<A>::value;
+  static constexpr size_t first = FixedWire<A>::value;
   static constexpr size_t second = FixedWire<B>::value;
   static constexpr size_t value = (first > 0 && second > 0) ? first + second : 0;
 };
