@@ -5,6 +5,9 @@
 #include <chrono>
 #include <map>
 
+#include "../io/scratch_directory.hpp"
+#include "../sched/map_output_writer.hpp"
+#include "../sched/shuffle_store.hpp"
 #include "test_support.hpp"
 
 namespace kiln::test {
@@ -115,6 +118,35 @@ TEST(Shuffle, FixedSizePairsWithPaddingArriveIntact) {
   for (long i = 0; i < 20'000; ++i) data.push_back({i % 977, {char('a' + i % 26), double(i) / 8}});
   auto got = sc->parallelize(data, 3).partitionBy(4).collect();
   EXPECT_EQ(sorted(got), sorted(data));
+}
+
+// A map task reserves each bucket at the size the shuffle's last committed map task wrote to
+// it, an eighth more, so its buckets fill without regrowing; never past half its memory share.
+TEST(Shuffle, MapBucketsStartAtThePreviousTasksSizes) {
+  TempDir tmp;
+  io::ScratchDirectory scratch;
+  scratch.setParent(tmp.path("scratch"));
+  sched::ShuffleStore store;
+  store.configure(uint64_t(1) << 30, scratch);
+  const std::vector<uint64_t> sizes{1000, 0, 250000};
+  {
+    sched::MapOutputWriter first(store, 7, 0, 3, 64 << 20);
+    for (int r = 0; r < 3; ++r) {
+      EXPECT_EQ(first.bucket(r).capacity(), 0u) << "no hint before the first commit";
+      first.bucket(r).resize(size_t(sizes[size_t(r)]));
+    }
+    first.commit();
+  }
+  EXPECT_EQ(store.bucketSizeHint(7), sizes);
+  EXPECT_TRUE(store.bucketSizeHint(8).empty());
+  sched::MapOutputWriter second(store, 7, 1, 3, 64 << 20);
+  for (int r = 0; r < 3; ++r) {
+    const uint64_t want = sizes[size_t(r)] + sizes[size_t(r)] / 8;
+    EXPECT_GE(second.bucket(r).capacity(), want) << "bucket " << r;
+  }
+  // 282 KB of hinted buckets do not fit half of a 400 KB share: the task starts empty.
+  sched::MapOutputWriter small(store, 7, 2, 3, 400000);
+  for (int r = 0; r < 3; ++r) EXPECT_EQ(small.bucket(r).capacity(), 0u) << "bucket " << r;
 }
 
 TEST(Shuffle, GroupByKeyKeepsEveryValueInMapPartitionOrder) {
