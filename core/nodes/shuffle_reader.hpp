@@ -19,6 +19,7 @@ namespace kiln::detail {
 template <class R, class OnBlock>
 void readShuffleBlocks(sched::Runtime& rt, int shuffle, int partition, OnBlock&& onBlock) {
   constexpr size_t kWindow = size_t(1) << 20;
+  constexpr size_t kWire = kFixedWireBytes<R>;  // 0: records of varying size
   std::vector<R> block;
   block.reserve(kBlockRecords);
   auto add = [&](R&& r) {
@@ -32,10 +33,9 @@ void readShuffleBlocks(sched::Runtime& rt, int shuffle, int partition, OnBlock&&
     TaskContext::checkCancelled();
     for (const auto& extent : seg.extents) {
       if (extent.memory) {
-        if constexpr (kFixedWireBytes < R >> 0 && std::is_default_constructible_v<R>) {
+        if constexpr (kWire != 0 && std::is_default_constructible_v<R>) {
           // Straight into the block's records: decoding each into a temporary first costs
           // about a third of a shuffle of 100-byte records.
-          constexpr size_t kWire = kFixedWireBytes<R>;
           if (extent.length % kWire != 0)
             throw Error("corrupt data: a shuffle segment of " + std::to_string(extent.length) +
                         " bytes is not a whole number of " + std::to_string(kWire) +
