@@ -105,8 +105,11 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
       }
       if (active) {
         backoff.reset();
-      } else if (auto o = runner.nextOutcome(backoff.nextDelay())) {
-        // Waiting on the outcome queue wakes at once when a task ends.
+      } else if (auto o = runner.nextOutcome(
+                     backoff.nextDelay(runner.everyWorkerBusy() ? mpi::Backoff::kMaxPatience
+                                                                : std::chrono::microseconds(0)))) {
+        // Waiting on the outcome queue wakes at once when a task ends. While every worker is
+        // busy, nothing the driver sends is needed before one of them ends, which wakes it.
         report(*o);
         backoff.reset();
       }

@@ -1,5 +1,6 @@
 #include "mpi_driver_backend.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <thread>
 #include <vector>
@@ -12,7 +13,8 @@ namespace kiln::sched {
 MpiDriverBackend::MpiDriverBackend(MPI_Comm control, std::vector<int> executorCores)
     : toExecutors_(control, kTagToExecutor),
       fromExecutors_(control, kTagToDriver),
-      cores_(std::move(executorCores)) {}
+      cores_(std::move(executorCores)),
+      outstanding_(cores_.size(), 0) {}
 
 void MpiDriverBackend::post(int executor, ByteBuffer msg) {
   pending_.push_back(toExecutors_.startSend(executor + 1, std::move(msg)));
@@ -28,6 +30,7 @@ void MpiDriverBackend::launch(int executor, const std::vector<TaskDescriptor>& t
   msg.put(uint32_t(tasks.size()));
   for (const auto& t : tasks) encodeTask(msg, t);
   post(executor, std::move(msg));
+  outstanding_[size_t(executor)] += int(tasks.size());
   backoff_.reset();
 }
 
@@ -46,15 +49,23 @@ std::optional<TaskOutcome> MpiDriverBackend::nextOutcome() {
       if (kind != ControlKind::Outcome) throw Error("internal: unexpected message");
       return receiveOutcome(r, m->source);
     }
-    auto d = backoff_.nextDelay();
+    auto d = backoff_.nextDelay(patience());
     if (d.count() > 0) std::this_thread::sleep_for(d);
   }
   return std::nullopt;
 }
 
+std::chrono::microseconds MpiDriverBackend::patience() const {
+  for (size_t e = 0; e < cores_.size(); ++e)
+    if (outstanding_[e] < cores_[e]) return std::chrono::microseconds(0);
+  return std::max(std::chrono::microseconds(lastTaskMicros_ / 8), backoff_.idleFor() / 8);
+}
+
 TaskOutcome MpiDriverBackend::receiveOutcome(ByteReader& r, int source) {
   size_t following = 0;
   TaskOutcome o = decodeOutcome(r, following);
+  if (source >= 1 && size_t(source) <= outstanding_.size()) --outstanding_[size_t(source - 1)];
+  lastTaskMicros_ = o.metrics.endMicros - o.metrics.startMicros;
   if (following > 0) {  // the executor sent it right after the outcome
     o.result = fromExecutors_.receive(source).bytes;
     if (o.result.size() != following) throw Error("internal: a task result lost bytes");

@@ -43,10 +43,16 @@ class MpiDriverBackend final : public ExecutorBackend {
   void awaitReplies(ControlKind reply, const std::function<void(ByteReader&)>& onReply);
   // The same, for replies of an ok flag and an error text: the distinct errors, "; "-joined.
   std::string awaitErrors(const ByteBuffer& msg, ControlKind reply);
+  // How late the next outcome may be noticed (Backoff::nextDelay): while every executor has a
+  // task on each of its cores, an eighth of a task's run time (the last one's, or at least how
+  // long the driver has waited), which a task queued ahead hides; else 0.
+  std::chrono::microseconds patience() const;
 
   mpi::MessageChannel toExecutors_;
   mpi::MessageChannel fromExecutors_;
   std::vector<int> cores_;
+  std::vector<int> outstanding_;  // per executor: tasks launched, outcome not yet received
+  int64_t lastTaskMicros_ = 0;    // the run time of the task of the latest outcome
   mpi::Backoff backoff_;
   std::vector<mpi::PendingSend> pending_;
 };

@@ -64,6 +64,7 @@ void TaskRunner::workerLoop(int worker) {
       if (stopping_) return;
       task = queue_.front();
       queue_.pop_front();
+      ++running_;
     }
     TaskOutcome out;
     out.task = task;
@@ -94,6 +95,7 @@ void TaskRunner::workerLoop(int worker) {
     {
       std::lock_guard lock(mutex_);
       outcomes_.push_back(std::move(out));
+      --running_;
     }
     outcomeReady_.notify_one();
   }
@@ -105,6 +107,11 @@ void TaskRunner::submit(const std::vector<TaskDescriptor>& tasks) {
     queue_.insert(queue_.end(), tasks.begin(), tasks.end());
   }
   taskReady_.notify_all();
+}
+
+bool TaskRunner::everyWorkerBusy() {
+  std::lock_guard lock(mutex_);
+  return running_ == workers_;
 }
 
 std::optional<TaskOutcome> TaskRunner::nextOutcome(std::chrono::microseconds timeout) {

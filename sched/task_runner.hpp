@@ -32,6 +32,8 @@ class TaskRunner {
   void runWith(const std::function<void()>& control);
 
   void submit(const std::vector<TaskDescriptor>& tasks);
+  // Whether every worker is running a task (so none needs another yet).
+  bool everyWorkerBusy();
   // Waits up to `timeout` for a finished task.
   std::optional<TaskOutcome> nextOutcome(std::chrono::microseconds timeout);
   // Makes running tasks stop at their next block boundary and drops queued ones.
@@ -49,6 +51,7 @@ class TaskRunner {
   std::condition_variable outcomeReady_;
   std::deque<TaskDescriptor> queue_;
   std::deque<TaskOutcome> outcomes_;
+  int running_ = 0;  // workers running a task
   bool stopping_ = false;
   std::atomic<bool> cancelled_{false};
 };
