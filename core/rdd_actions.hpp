@@ -128,7 +128,7 @@ U RDD<T>::aggregate(U zeroValue, Seq seqOp, Comb combOp) const {
   return detail::mergedOnDriver<U>(
       [&](const sched::JobHooks& hooks) { return runJob(allPartitions(), std::move(task), hooks); },
       [&](std::vector<ByteBuffer>& results) {
-        U acc = zeroValue;
+        U acc = std::move(zeroValue);  // merged once, after the tasks used their own copies
         for (const auto& r : results) {
           ByteReader in(r.span());
           acc = combOp(std::move(acc), decode<U>(in));
