@@ -16,7 +16,9 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
   bool jobOk = false;
   runner.runWith([&] {
     mpi::Backoff backoff;
+    int64_t lastTaskMicros = 0;  // the run time of the latest finished task
     auto report = [&](const TaskOutcome& o) {
+      lastTaskMicros = o.metrics.endMicros - o.metrics.startMicros;
       ByteBuffer msg;
       msg.put(ControlKind::Outcome);
       encodeOutcome(msg, o);
@@ -106,10 +108,14 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
       if (active) {
         backoff.reset();
       } else if (auto o = runner.nextOutcome(
-                     backoff.nextDelay(runner.everyWorkerBusy() ? mpi::Backoff::kMaxPatience
-                                                                : std::chrono::microseconds(0)))) {
+                     backoff.nextDelay(runner.everyWorkerBusyAndOneQueued()
+                                           ? std::chrono::microseconds(lastTaskMicros / 8)
+                                           : std::chrono::microseconds(0)))) {
         // Waiting on the outcome queue wakes at once when a task ends. While every worker is
-        // busy, nothing the driver sends is needed before one of them ends, which wakes it.
+        // busy and a task waits for the first free one, nothing the driver sends is needed
+        // before a task ends, which wakes it: the thread may sleep longer (Backoff's patience),
+        // up to an eighth of a task, since a woken thread itself reacts late. (Without a task
+        // queued, the driver's next one must be taken in promptly, or a worker idles.)
         report(*o);
         backoff.reset();
       }

@@ -58,7 +58,7 @@ std::optional<TaskOutcome> MpiDriverBackend::nextOutcome() {
 std::chrono::microseconds MpiDriverBackend::patience() const {
   for (size_t e = 0; e < cores_.size(); ++e)
     if (outstanding_[e] < cores_[e]) return std::chrono::microseconds(0);
-  return std::max(std::chrono::microseconds(lastTaskMicros_ / 8), backoff_.idleFor() / 8);
+  return std::chrono::microseconds(lastTaskMicros_ / 8);
 }
 
 TaskOutcome MpiDriverBackend::receiveOutcome(ByteReader& r, int source) {
