@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <thread>
 
 namespace kiln::mpi {
@@ -18,9 +19,10 @@ namespace kiln::mpi {
 // something happened.
 // A caller that knows it can notice the next message late without loss (its cores are all
 // running tasks, and nothing it waits for is needed before one of them ends) passes that
-// patience: then it neither spins nor wakes more often than every `patience` (at most
-// kMaxPatience). On a node where every core runs a task, each spin or wake-up of a polling
-// thread is time taken from a task: about a tenth of a k-means iteration at -n 2.
+// patience (patienceWhileTasksRun): then it neither spins nor wakes more often than every
+// `patience` (at most kMaxPatience; a patience up to kBusyMaxSleep changes nothing). On a node
+// where every core runs a task, each spin or wake-up of a polling thread is time taken from a task:
+// about a tenth of a k-means iteration at -n 2.
 class Backoff {
  public:
   using Clock = std::chrono::steady_clock;
@@ -32,6 +34,12 @@ class Backoff {
   static constexpr std::chrono::microseconds kMaxSleep{1024};
   // The longest a patient caller sleeps: an outcome noticed that late costs a task nothing.
   static constexpr std::chrono::microseconds kMaxPatience{1024};
+
+  // How late a caller may notice its next message while tasks of this run time keep every
+  // core busy: an eighth of a task, which a task queued behind them hides.
+  static std::chrono::microseconds patienceWhileTasksRun(int64_t taskMicros) {
+    return std::chrono::microseconds(taskMicros / 8);
+  }
 
   Backoff() : since_(Clock::now()) {}
   void reset() {
@@ -46,10 +54,6 @@ class Backoff {
     const auto cap = idle < kIdleAfter ? kBusyMaxSleep : kMaxSleep;
     sleep_ = std::min(cap, sleep_.count() == 0 ? kMinSleep : sleep_ * 2);
     return sleep_;
-  }
-  // Time since the last reset (or construction).
-  std::chrono::microseconds idleFor() const {
-    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - since_);
   }
   void idle() {
     auto d = nextDelay();

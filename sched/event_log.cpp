@@ -154,7 +154,7 @@ void EventLog::onTaskEnd(const TaskEndEvent& e) {
            .field("ok", e.ok)
            .field("error", e.error)
            .field("start", m.startMicros)
-           .field("duration", m.endMicros - m.startMicros)
+           .field("duration", m.runMicros())
            .field("recordsIn", m.recordsIn)
            .field("recordsOut", m.recordsOut)
            .field("inputBytes", m.inputBytes)

@@ -18,7 +18,7 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
     mpi::Backoff backoff;
     int64_t lastTaskMicros = 0;  // the run time of the latest finished task
     auto report = [&](const TaskOutcome& o) {
-      lastTaskMicros = o.metrics.endMicros - o.metrics.startMicros;
+      lastTaskMicros = o.metrics.runMicros();
       ByteBuffer msg;
       msg.put(ControlKind::Outcome);
       encodeOutcome(msg, o);
@@ -109,7 +109,7 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
         backoff.reset();
       } else if (auto o = runner.nextOutcome(
                      backoff.nextDelay(runner.everyWorkerBusyAndOneQueued()
-                                           ? std::chrono::microseconds(lastTaskMicros / 8)
+                                           ? mpi::Backoff::patienceWhileTasksRun(lastTaskMicros)
                                            : std::chrono::microseconds(0)))) {
         // Waiting on the outcome queue wakes at once when a task ends. While every worker is
         // busy and a task waits for the first free one, nothing the driver sends is needed

@@ -1,6 +1,5 @@
 #include "mpi_driver_backend.hpp"
 
-#include <algorithm>
 #include <functional>
 #include <thread>
 #include <vector>
@@ -58,14 +57,14 @@ std::optional<TaskOutcome> MpiDriverBackend::nextOutcome() {
 std::chrono::microseconds MpiDriverBackend::patience() const {
   for (size_t e = 0; e < cores_.size(); ++e)
     if (outstanding_[e] < cores_[e]) return std::chrono::microseconds(0);
-  return std::chrono::microseconds(lastTaskMicros_ / 8);
+  return mpi::Backoff::patienceWhileTasksRun(lastTaskMicros_);
 }
 
 TaskOutcome MpiDriverBackend::receiveOutcome(ByteReader& r, int source) {
   size_t following = 0;
   TaskOutcome o = decodeOutcome(r, following);
   if (source >= 1 && size_t(source) <= outstanding_.size()) --outstanding_[size_t(source - 1)];
-  lastTaskMicros_ = o.metrics.endMicros - o.metrics.startMicros;
+  lastTaskMicros_ = o.metrics.runMicros();
   if (following > 0) {  // the executor sent it right after the outcome
     o.result = fromExecutors_.receive(source).bytes;
     if (o.result.size() != following) throw Error("internal: a task result lost bytes");

@@ -44,9 +44,9 @@ class MpiDriverBackend final : public ExecutorBackend {
   // The same, for replies of an ok flag and an error text: the distinct errors, "; "-joined.
   std::string awaitErrors(const ByteBuffer& msg, ControlKind reply);
   // How late the next outcome may be noticed (Backoff::nextDelay): while every executor has a
-  // task on each of its cores, an eighth of the last task's run time, which a task queued
-  // ahead hides; else 0. (Not how long the driver has waited: with 1 ms tasks at 3 ranks on 2
-  // cores that made a job of 2000 tasks 20 % slower.)
+  // task on each of its cores, Backoff::patienceWhileTasksRun of the last task; else 0. (Not how
+  // long the driver has waited: with 1 ms tasks at 3 ranks on 2 cores that made a job of 2000 tasks
+  // 20 % slower.)
   std::chrono::microseconds patience() const;
 
   mpi::MessageChannel toExecutors_;

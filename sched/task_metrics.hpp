@@ -11,6 +11,7 @@ namespace kiln::sched {
 struct TaskMetrics {
   int64_t startMicros = 0;  // wall clock (microseconds since the epoch), on the executor
   int64_t endMicros = 0;
+  int64_t runMicros() const { return endMicros - startMicros; }
   int thread = 0;            // the executor's task thread, 1..cores
   uint64_t recordsIn = 0;    // produced by the stage's first operators (sources, shuffle reads)
   uint64_t recordsOut = 0;   // handed to the shuffle writer or the action

@@ -39,12 +39,10 @@ TEST(Polling, APatientCallerNeitherSpinsNorWakesOftenerThanItsPatience) {
   EXPECT_EQ(backoff.nextDelay(Backoff::kBusyMaxSleep), microseconds(0));
 }
 
-TEST(Polling, IdleTimeCountsFromTheLastReset) {
-  Backoff backoff;
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  EXPECT_GE(backoff.idleFor(), microseconds(20000));
-  backoff.reset();
-  EXPECT_LT(backoff.idleFor(), microseconds(20000));
+TEST(Polling, PatienceIsAnEighthOfATask) {
+  EXPECT_EQ(Backoff::patienceWhileTasksRun(10000), microseconds(1250));
+  // Tasks under 2 ms give no more patience than the busy back-off, so nothing changes.
+  EXPECT_EQ(Backoff().nextDelay(Backoff::patienceWhileTasksRun(1000)), microseconds(0));
 }
 
 }  // namespace
