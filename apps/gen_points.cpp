@@ -52,23 +52,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   const uint64_t s = uint64_t(seed);
-  auto points =
-      sc.range(0, n, 1, int(std::max<long>(2, n / 1'000'000 + 1))).map([s, dim, clusters](long i) {
-        uint64_t h = mix(s ^ mix(uint64_t(i)));
-        const uint64_t c = h % uint64_t(clusters);
-        std::vector<double> p(static_cast<size_t>(dim));
-        for (long x = 0; x < dim; ++x) {
-          // The centre: uniform in [0, 100) per coordinate; spread 2 (Box-Muller).
-          double centre = 100 * kiln_apps::unitInterval(mix(s ^ (c * 1000003 + uint64_t(x))));
-          h = mix(h);
-          double u1 = kiln_apps::unitInterval(h);
-          h = mix(h);
-          double u2 = kiln_apps::unitInterval(h);
-          p[size_t(x)] =
-              centre + 2 * std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-        }
-        return p;
-      });
+  const int parts = int(std::max<long>(2, (n + 999'999) / 1'000'000));  // a file per 1e6 points
+  auto points = sc.range(0, n, 1, parts).map([s, dim, clusters](long i) {
+    uint64_t h = mix(s ^ mix(uint64_t(i)));
+    const uint64_t c = h % uint64_t(clusters);
+    std::vector<double> p(static_cast<size_t>(dim));
+    for (long x = 0; x < dim; ++x) {
+      // The centre: uniform in [0, 100) per coordinate; spread 2 (Box-Muller).
+      double centre = 100 * kiln_apps::unitInterval(mix(s ^ (c * 1000003 + uint64_t(x))));
+      h = mix(h);
+      double u1 = kiln_apps::unitInterval(h);
+      h = mix(h);
+      double u2 = kiln_apps::unitInterval(h);
+      p[size_t(x)] = centre + 2 * std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+    }
+    return p;
+  });
   if (hdf5) {
     points.saveAsHDF5(pos[3], "points");
   } else {

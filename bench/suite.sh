@@ -46,9 +46,10 @@ case $size in
   1g)
     wc_bytes=1073741824 tera_rows=10737418 tera_name=tera-1g
     pr_vertices=1048576 pr_edges=10000000 graph_name=graph-1e7
-    km_points=10000000 points_name=points-1e7 shuffle_records=10000000 trivial_jobs=1000 ;;
+    km_points=10000000 points_name=points-1e7-10files shuffle_records=10000000 trivial_jobs=1000 ;;
   *) echo "suite.sh: --size must be small or 1g" >&2; exit 2 ;;
 esac
+# (points-1e7-10files: gen_points wrote 11 files of these points before it kept to one per 1e6.)
 iterations=10 km_k=10
 [[ $reps =~ ^[1-9][0-9]*$ ]] || { echo "suite.sh: --reps must be a positive number" >&2; exit 2; }
 for w in $workloads; do

@@ -27,6 +27,10 @@ PY
 
 mpirun -n 3 "$apps/gen_points" 5000 3 4 "$work/text" >/dev/null 2>&1
 check "gen_points writes 5000 text points" [ "$(cat "$work"/text/part-* | wc -l)" = 5000 ]
+# A part file per million points: two million points make two files, not three.
+mpirun -n 3 "$apps/gen_points" 2000000 1 2 "$work/two-million" >/dev/null 2>&1
+check "gen_points writes 2e6 points in two part files" \
+  [ "$(ls "$work"/two-million/part-* | wc -l)" = 2 ]
 mpirun -n 3 "$apps/gen_points" 4000 2 5 "$work/points.h5" --hdf5 >/dev/null 2>&1
 check "and HDF5 points h5py reads" "$py" -c "import h5py; assert h5py.File('$work/points.h5')['points'].shape == (4000, 2)"
 "$py" "$here/kmeans_reference.py" "$work/text" 4 6 1 "$work/ref-text"
