@@ -22,12 +22,15 @@ void readShuffleBlocks(sched::Runtime& rt, int shuffle, int partition, OnBlock&&
   constexpr size_t kWire = kFixedWireBytes<R>;  // 0: records of varying size
   std::vector<R> block;
   block.reserve(kBlockRecords);
-  auto add = [&](R&& r) {
-    block.push_back(std::move(r));
+  auto passOnIfFull = [&] {
     if (block.size() == kBlockRecords) {
       onBlock(std::span<R>(block));
       block.clear();
     }
+  };
+  auto add = [&](R&& r) {
+    block.push_back(std::move(r));
+    passOnIfFull();
   };
   for (const auto& seg : rt.shuffleStore().segments(shuffle, partition)) {
     TaskContext::checkCancelled();
@@ -47,10 +50,7 @@ void readShuffleBlocks(sched::Runtime& rt, int shuffle, int partition, OnBlock&&
             const size_t take = std::min(size_t(end - p) / kWire, kBlockRecords - at);
             block.resize(at + take);
             for (size_t i = 0; i < take; ++i, p += kWire) readFixedInto(block[at + i], p);
-            if (block.size() == kBlockRecords) {
-              onBlock(std::span<R>(block));
-              block.clear();
-            }
+            passOnIfFull();
           }
         } else {
           ByteReader in({extent.memory, size_t(extent.length)});
