@@ -7,11 +7,12 @@
 // OUTDIR: part files of vertex<TAB>rank.
 // How: the text is parsed once into cached blocks of edges (a block per batch of lines, one
 // partition per task thread), and one pass over them finds the vertex ids (a bitmap while ids
-// are below 2^28, else distinct()). Ids are then numbered densely (0..N-1), and each
-// partition's edges are cached again grouped by destination (compressed rows). An iteration is
-// one aggregate: every task pulls its edges' shares into a dense array of N sums, the driver adds
-// the arrays up, and every rank (each gets the result of an action) computes the next ranks. The
-// cost per task is N doubles of memory; the graph itself stays distributed.
+// are below 2^28, else distinct()). Ids are then numbered densely (0..N-1). One shuffle deals
+// the destinations out round-robin (vertex v to partition v % P), and each partition caches
+// the in-edges of its vertices as compressed rows. An iteration is one collect: every task pulls
+// the shares along its rows into the sums of its own vertices, and every rank (each gets the
+// result of an action) computes the next ranks from the P disjoint slices, with nothing to add
+// up. The graph stays distributed; every rank holds N ranks and shares.
 #include <algorithm>
 #include <charconv>
 #include <iostream>
@@ -24,20 +25,43 @@ namespace {
 
 using Edge = std::pair<long, long>;
 
-// A batch of edges as parsed (vertex ids).
+// A batch of edges as parsed. Ids are kept in 32 bits while they fit (half the memory of the
+// cached edges, which are read twice); a block that meets a larger id widens all its edges.
 struct RawEdgeBlock {
-  std::vector<long> from, to;
+  std::vector<uint32_t> from, to;      // while every id of the block is below 2^32
+  std::vector<long> wideFrom, wideTo;  // once one is not: all the block's edges
+  bool wide() const { return !wideFrom.empty(); }
+  size_t size() const { return wide() ? wideFrom.size() : from.size(); }
   void reserve(size_t n) {
     from.reserve(n);
     to.reserve(n);
   }
   void add(const Edge& e) {
-    from.push_back(e.first);
-    to.push_back(e.second);
+    if (!wide() && e.first <= long(UINT32_MAX) && e.second <= long(UINT32_MAX)) {
+      from.push_back(uint32_t(e.first));
+      to.push_back(uint32_t(e.second));
+      return;
+    }
+    if (!wide()) {
+      wideFrom.assign(from.begin(), from.end());
+      wideTo.assign(to.begin(), to.end());
+      std::vector<uint32_t>().swap(from);
+      std::vector<uint32_t>().swap(to);
+    }
+    wideFrom.push_back(e.first);
+    wideTo.push_back(e.second);
+  }
+  // f(fromIds, toIds) with the block's two id arrays, whichever width they have.
+  template <class F>
+  void visit(F f) const {
+    if (wide())
+      f(wideFrom, wideTo);
+    else
+      f(from, to);
   }
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
-    ar& from& to;
+    ar& from& to& wideFrom& wideTo;
   }
 };
 
@@ -47,16 +71,17 @@ struct VertexIdSet {
   static constexpr long kMaxBitmapId = 1L << 28;
   std::vector<uint64_t> bits;
   bool sparse = false;
-  void add(const std::vector<long>& ids) {
+  template <class Id>
+  void add(const std::vector<Id>& ids) {
     if (sparse || ids.empty()) return;
-    const long top = *std::max_element(ids.begin(), ids.end());
+    const long top = long(*std::max_element(ids.begin(), ids.end()));
     if (top >= kMaxBitmapId) {
       sparse = true;
       bits.clear();
       return;
     }
     if (bits.size() * 64 <= size_t(top)) bits.resize(size_t(top) / 64 + 1);
-    for (long v : ids) bits[size_t(v) / 64] |= uint64_t(1) << (v % 64);
+    for (Id v : ids) bits[size_t(v) / 64] |= uint64_t(1) << (v % 64);
   }
   static VertexIdSet merge(VertexIdSet a, VertexIdSet b) {
     if (a.sparse || b.sparse) return VertexIdSet{{}, true};
@@ -77,37 +102,94 @@ struct VertexIdSet {
   }
 };
 
-// One partition's edges as dense vertex numbers, grouped by destination (compressed rows):
-// targets[k] has in-edges from sources[start[k]] .. sources[start[k + 1] - 1]. An iteration
-// pulls along them: one random read per edge and one write per target, not a scattered
-// read-modify-write per edge.
+// The edges one task sends to one partition of the graph, as dense vertex numbers: each
+// destination as its row in that partition (see DestinationDeal), and the source. One record
+// per task and partition, so the shuffle moves a few large arrays, not ten million pairs. A
+// pair of vectors, not a class with serialize(): Kiln copies those with memcpy, not Boost.
+using EdgeBatch = std::pair<std::vector<uint32_t>, std::vector<uint32_t>>;  // (rows, sources)
+
+// Sends an EdgeBatch keyed by its partition number to that partition.
+class ToPartitionKey final : public kiln::Partitioner<int> {
+ public:
+  explicit ToPartitionKey(int parts) : parts_(parts) {}
+  int numPartitions() const override { return parts_; }
+  int getPartition(const int& p) const override { return p; }
+  bool equals(const kiln::PartitionerBase& o) const override {
+    auto* k = dynamic_cast<const ToPartitionKey*>(&o);
+    return k && k->parts_ == parts_;
+  }
+
+ private:
+  int parts_;
+};
+
+// Partition p holds the destinations p, p + P, p + 2P, ... (P partitions): each task of an
+// iteration sums into its own share of the vertices, so the shares need no adding up. Dealt
+// round-robin, not in contiguous ranges, because graphs' in-degrees often drift with the id.
+class DestinationDeal final : public kiln::Partitioner<uint32_t> {
+ public:
+  DestinationDeal(size_t n, int parts)
+      : n_(n), parts_(uint32_t(parts)), magic_(parts > 1 ? UINT64_MAX / uint64_t(parts) + 1 : 0) {}
+  int numPartitions() const override { return int(parts_); }
+  int getPartition(const uint32_t& v) const override { return int(partOf(v)); }
+  void getPartitions(std::span<const uint32_t* const> keys, int* out) const override {
+    for (size_t i = 0; i < keys.size(); ++i) out[i] = int(partOf(*keys[i]));
+  }
+  bool equals(const kiln::PartitionerBase& o) const override {
+    auto* d = dynamic_cast<const DestinationDeal*>(&o);
+    return d && d->n_ == n_ && d->parts_ == parts_;
+  }
+  // v % P and v / P (v's row in its partition) by multiplications, exact for 32-bit v
+  // (Lemire, Kaser and Kurz, "Faster remainder by direct computation"): a division per edge
+  // would cost as much as the rest of the routing.
+  uint32_t partOf(uint32_t v) const {
+    return parts_ == 1 ? 0 : uint32_t((__uint128_t(magic_ * v) * parts_) >> 64);
+  }
+  uint32_t rowOf(uint32_t v) const {
+    return parts_ == 1 ? v : uint32_t((__uint128_t(magic_) * v) >> 64);
+  }
+  // How many vertices partition p holds.
+  size_t count(int p) const { return (n_ + parts_ - 1 - size_t(p)) / parts_; }
+  uint32_t stride() const { return parts_; }
+
+ private:
+  size_t n_;
+  uint32_t parts_;
+  uint64_t magic_;  // ceil(2^64 / P)
+};
+
+// The in-edges of the destinations first, first + stride, ... in compressed rows: vertex
+// first + k * stride has in-edges from sources[start[k]] .. sources[start[k + 1] - 1]. An
+// iteration pulls along them: one random read per edge and one sequential write per vertex.
 struct InEdges {
-  std::vector<uint32_t> targets, start, sources;
+  uint32_t first = 0, stride = 1;
+  std::vector<uint32_t> start, sources;
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
-    ar& targets& start& sources;
+    ar& first& stride& start& sources;
   }
 };
 
-// The partition's edges, numbered by dense(id), as in-edge rows: a counting sort on the
-// destination, straight from the edge blocks (sources keep their input order within a row).
-// dense(to) is looked up twice, cheap for the direct table that generated ids get.
-template <class Dense>
-InEdges groupByDestination(const std::vector<RawEdgeBlock>& part, size_t n, Dense dense) {
-  std::vector<uint32_t> at(n + 1, 0);  // in-edges per vertex, then where each row starts
-  for (const RawEdgeBlock& b : part)
-    for (long to : b.to) ++at[dense(to) + 1];
+// A counting sort on the row (sources keep their arrival order within a row).
+InEdges groupByDestination(const std::vector<std::pair<int, EdgeBatch>>& batches, uint32_t first,
+                           uint32_t stride, size_t count) {
+  size_t edges = 0;
+  for (const auto& [p, batch] : batches) edges += batch.first.size();
+  if (edges > size_t(UINT32_MAX))
+    throw kiln::Error("pagerank: more than 2^32 - 1 edges in one partition (use --partitions)");
   InEdges g;
-  g.start.push_back(0);
-  for (size_t v = 0; v < n; ++v) {
-    if (at[v + 1] == 0) continue;
-    g.targets.push_back(uint32_t(v));
-    g.start.push_back(g.start.back() + at[v + 1]);
+  g.first = first;
+  g.stride = stride;
+  g.start.assign(count + 1, 0);
+  for (const auto& [p, batch] : batches)
+    for (uint32_t k : batch.first) ++g.start[k + 1];
+  for (size_t k = 0; k < count; ++k) g.start[k + 1] += g.start[k];
+  std::vector<uint32_t> at(g.start.begin(), g.start.end() - 1);
+  g.sources.resize(edges);
+  for (const auto& [p, batch] : batches) {
+    const auto& [rows, sources] = batch;
+    for (size_t i = 0; i < rows.size(); ++i) g.sources[at[rows[i]]++] = sources[i];
   }
-  for (size_t v = 0; v < n; ++v) at[v + 1] += at[v];
-  g.sources.resize(at[n]);
-  for (const RawEdgeBlock& b : part)
-    for (size_t i = 0; i < b.from.size(); ++i) g.sources[at[dense(b.to[i])]++] = dense(b.from[i]);
   return g;
 }
 
@@ -138,12 +220,34 @@ Edge parseEdge(const std::string& line) {
   return {v[0], v[1]};
 }
 
+// The common line, "digits spaces digits", read without from_chars' generality; false for
+// anything else (blank, comment, a sign, 19 or more digits, an error), which parseEdge reads.
+bool parsePlainEdge(const std::string& line, Edge& e) {
+  const char *p = line.data(), *end = line.data() + line.size();
+  long v[2];
+  for (long& id : v) {
+    while (p < end && isSpace(*p)) ++p;
+    const char* digits = p;
+    uint64_t x = 0;
+    while (p < end && unsigned(*p - '0') < 10) x = x * 10 + uint64_t(*p++ - '0');
+    if (p == digits || p - digits > 18 || (p < end && !isSpace(*p))) return false;
+    id = long(x);
+  }
+  while (p < end && isSpace(*p)) ++p;
+  e = {v[0], v[1]};
+  return p == end;
+}
+
 // A batch of lines as one block of edges; blank and comment lines are skipped.
 std::vector<RawEdgeBlock> parseEdges(std::span<const std::string> lines) {
   RawEdgeBlock b;
   b.reserve(lines.size());
+  Edge e;
   for (const std::string& line : lines)
-    if (holdsEdge(line)) b.add(parseEdge(line));
+    if (parsePlainEdge(line, e))
+      b.add(e);
+    else if (holdsEdge(line))
+      b.add(parseEdge(line));
   return {std::move(b)};
 }
 
@@ -228,8 +332,10 @@ int main(int argc, char** argv) {
   const VertexIdSet idSet = raw.aggregate(
       VertexIdSet{},
       [](VertexIdSet set, const RawEdgeBlock& b) {
-        set.add(b.from);
-        set.add(b.to);
+        b.visit([&](const auto& from, const auto& to) {
+          set.add(from);
+          set.add(to);
+        });
         return set;
       },
       VertexIdSet::merge);
@@ -238,8 +344,11 @@ int main(int argc, char** argv) {
     vertexIds = idSet.ascending();
   } else {
     vertexIds = raw.flatMap([](const RawEdgeBlock& b) {
-                     std::vector<long> ids(b.from);
-                     ids.insert(ids.end(), b.to.begin(), b.to.end());
+                     std::vector<long> ids;
+                     b.visit([&](const auto& from, const auto& to) {
+                       ids.assign(from.begin(), from.end());
+                       ids.insert(ids.end(), to.begin(), to.end());
+                     });
                      return ids;
                    })
                     .distinct()
@@ -249,22 +358,59 @@ int main(int argc, char** argv) {
   const size_t n = vertexIds.size();
   if (n == 0) throw kiln::Error("pagerank: " + positional[0] + " has no edges");
   if (n > size_t(UINT32_MAX)) throw kiln::Error("pagerank: more than 2^32 - 1 vertices");
-  // Id -> number: a direct table when the ids are not much sparser than the vertices (as
-  // generated graphs' ids are), else a binary search of the sorted ids.
+  // Id -> number (0..n-1): nothing to look up when the ids are 0..n-1 already (as generated
+  // graphs' ids are), a direct table when they are not much sparser than the vertices, else a
+  // binary search of the sorted ids.
   auto ids = std::make_shared<const std::vector<long>>(std::move(vertexIds));
-  auto table = std::make_shared<std::vector<uint32_t>>();
-  if (size_t(ids->back()) < 4 * n + 1024) {
-    table->resize(size_t(ids->back()) + 1);
-    for (size_t v = 0; v < n; ++v) (*table)[size_t((*ids)[v])] = uint32_t(v);
-  }
-  auto dense = [ids, table](long v) {
-    if (!table->empty()) return (*table)[size_t(v)];
-    return uint32_t(std::lower_bound(ids->begin(), ids->end(), v) - ids->begin());
+  // The edges go to the partition that holds their destination, where they become rows.
+  const int graphPartitions = raw.getNumPartitions();
+  auto deal = std::make_shared<DestinationDeal>(n, graphPartitions);
+  auto inEdgeRows = [&](auto dense) {
+    return raw
+        .mapPartitions([dense, deal](std::vector<RawEdgeBlock>& part) {
+          const uint32_t parts = deal->stride();
+          // Counted first, so each batch is sized once and filled by plain stores.
+          std::vector<size_t> fill(parts, 0);
+          for (const RawEdgeBlock& b : part)
+            b.visit([&](const auto&, const auto& to) {
+              for (auto v : to) ++fill[deal->partOf(dense(long(v)))];
+            });
+          std::vector<std::pair<int, EdgeBatch>> out(parts);
+          for (uint32_t p = 0; p < parts; ++p) {
+            out[p].first = int(p);
+            out[p].second.first.resize(fill[p]);
+            out[p].second.second.resize(fill[p]);
+            fill[p] = 0;
+          }
+          for (const RawEdgeBlock& b : part)
+            b.visit([&](const auto& from, const auto& to) {
+              for (size_t i = 0; i < from.size(); ++i) {
+                const uint32_t v = dense(long(to[i])), p = deal->partOf(v);
+                auto& [rows, sources] = out[p].second;
+                rows[fill[p]] = deal->rowOf(v);
+                sources[fill[p]++] = dense(long(from[i]));
+              }
+            });
+          return out;
+        })
+        .partitionBy(kiln::Partitioning<int>(std::make_shared<ToPartitionKey>(graphPartitions)))
+        .mapPartitionsWithIndex([deal](int p, std::vector<std::pair<int, EdgeBatch>>& batches) {
+          return std::vector<InEdges>{
+              groupByDestination(batches, uint32_t(p), deal->stride(), deal->count(p))};
+        });
   };
-  auto graph = raw.mapPartitions([n, dense](std::vector<RawEdgeBlock>& part) {
-                    return std::vector<InEdges>{groupByDestination(part, n, dense)};
-                  })
-                   .cache();
+  const auto graph = [&]() -> kiln::RDD<InEdges> {
+    if (size_t(ids->back()) + 1 == n) return inEdgeRows([](long v) { return uint32_t(v); });
+    if (size_t(ids->back()) < 4 * n + 1024) {
+      auto table = std::make_shared<std::vector<uint32_t>>(size_t(ids->back()) + 1);
+      for (size_t v = 0; v < n; ++v) (*table)[size_t((*ids)[v])] = uint32_t(v);
+      return inEdgeRows([table](long v) { return (*table)[size_t(v)]; });
+    }
+    return inEdgeRows([ids](long v) {
+      return uint32_t(std::lower_bound(ids->begin(), ids->end(), v) - ids->begin());
+    });
+  }();
+  graph.cache();
   const auto outDegree = graph.aggregate(
       std::vector<uint32_t>(n),
       [](std::vector<uint32_t> d, const InEdges& g) {
@@ -285,29 +431,33 @@ int main(int argc, char** argv) {
       (*share)[v] = rank[v] / double(outDegree[v]);
   }
   for (int it = 0; it < iterations; ++it) {
-    const auto sums = graph.aggregate(
-        std::vector<double>(n),
-        [share](std::vector<double> sum, const InEdges& g) {
-          const double* s = share->data();
-          const uint32_t* source = g.sources.data();
-          for (size_t k = 0; k < g.targets.size(); ++k) {
-            double in = 0;
-            for (uint32_t j = g.start[k], end = g.start[k + 1]; j < end; ++j) in += s[source[j]];
-            sum[g.targets[k]] += in;
-          }
-          return sum;
-        },
-        addUp<double>);
+    // Each task sums the shares along its rows: (first vertex, stride, sums).
+    const auto slices = graph
+                            .map([share](const InEdges& g) {
+                              std::vector<double> sum(g.start.size() - 1);
+                              const double* s = share->data();
+                              const uint32_t* source = g.sources.data();
+                              for (size_t k = 0; k < sum.size(); ++k) {
+                                double in = 0;
+                                for (uint32_t j = g.start[k], end = g.start[k + 1]; j < end; ++j)
+                                  in += s[source[j]];
+                                sum[k] = in;
+                              }
+                              return std::tuple(g.first, g.stride, std::move(sum));
+                            })
+                            .collect();
     // The next ranks and, in the same pass, the next iteration's shares.
     const double teleport = (1 - damping) / double(n), spread = dangling / double(n);
     double nextDangling = 0;
-    for (size_t v = 0; v < n; ++v) {
-      rank[v] = teleport + damping * (sums[v] + spread);
-      if (outDegree[v] == 0)
-        nextDangling += rank[v];
-      else
-        (*share)[v] = rank[v] / double(outDegree[v]);
-    }
+    for (const auto& [first, stride, sums] : slices)
+      for (size_t k = 0; k < sums.size(); ++k) {
+        const size_t v = first + k * stride;
+        rank[v] = teleport + damping * (sums[k] + spread);
+        if (outDegree[v] == 0)
+          nextDangling += rank[v];
+        else
+          (*share)[v] = rank[v] / double(outDegree[v]);
+      }
     dangling = nextDangling;
   }
   std::vector<std::pair<long, double>> result(n);

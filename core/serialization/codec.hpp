@@ -5,6 +5,7 @@
 #include <array>
 #include <cstring>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <new>
 #include <optional>
@@ -187,6 +188,41 @@ struct Codec<std::tuple<Ts...>> {
   }
 };
 
+// A random-access iterator over T values stored as bytes at any alignment (a received
+// buffer): each read is a memcpy, which the compiler turns into plain loads.
+template <class T>
+struct UnalignedReader {
+  using iterator_category = std::random_access_iterator_tag;
+  using value_type = T;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const T*;
+  using reference = T;
+  const std::byte* at;
+  T operator*() const {
+    T x;
+    std::memcpy(&x, at, sizeof(T));
+    return x;
+  }
+  T operator[](difference_type i) const { return *(*this + i); }
+  UnalignedReader& operator++() { return at += sizeof(T), *this; }
+  UnalignedReader operator++(int) { return {std::exchange(at, at + sizeof(T))}; }
+  UnalignedReader& operator--() { return at -= sizeof(T), *this; }
+  UnalignedReader operator--(int) { return {std::exchange(at, at - sizeof(T))}; }
+  UnalignedReader& operator+=(difference_type n) {
+    return at += n * difference_type(sizeof(T)), *this;
+  }
+  UnalignedReader& operator-=(difference_type n) {
+    return at -= n * difference_type(sizeof(T)), *this;
+  }
+  friend UnalignedReader operator+(UnalignedReader r, difference_type n) { return r += n; }
+  friend UnalignedReader operator+(difference_type n, UnalignedReader r) { return r += n; }
+  friend UnalignedReader operator-(UnalignedReader r, difference_type n) { return r -= n; }
+  friend difference_type operator-(UnalignedReader a, UnalignedReader b) {
+    return (a.at - b.at) / difference_type(sizeof(T));
+  }
+  friend auto operator<=>(UnalignedReader a, UnalignedReader b) = default;
+};
+
 template <class T, class A>
 struct Codec<std::vector<T, A>> {
   static void put(ByteBuffer& out, const std::vector<T, A>& v) {
@@ -202,8 +238,10 @@ struct Codec<std::vector<T, A>> {
     if constexpr (kMemcpyable<T> && std::is_default_constructible_v<T>) {
       if (n > in.remaining() / std::max<size_t>(1, sizeof(T)))
         throw Error("corrupt data: vector longer than its buffer");
-      v.resize(n);
-      in.read(v.data(), n * sizeof(T));
+      // Copied straight in: resize() would first zero what the copy overwrites.
+      const std::byte* bytes = in.take(n * sizeof(T));
+      v.reserve(n);
+      v.insert(v.end(), UnalignedReader<T>{bytes}, UnalignedReader<T>{bytes + n * sizeof(T)});
     } else {
       v.reserve(std::min(n, in.remaining()));
       for (size_t i = 0; i < n; ++i) v.push_back(decode<T>(in));
