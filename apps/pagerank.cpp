@@ -126,19 +126,10 @@ class ToPartitionKey final : public kiln::Partitioner<int> {
 // Partition p holds the destinations p, p + P, p + 2P, ... (P partitions): each task of an
 // iteration sums into its own share of the vertices, so the shares need no adding up. Dealt
 // round-robin, not in contiguous ranges, because graphs' in-degrees often drift with the id.
-class DestinationDeal final : public kiln::Partitioner<uint32_t> {
+class DestinationDeal {
  public:
   DestinationDeal(size_t n, int parts)
       : n_(n), parts_(uint32_t(parts)), magic_(parts > 1 ? UINT64_MAX / uint64_t(parts) + 1 : 0) {}
-  int numPartitions() const override { return int(parts_); }
-  int getPartition(const uint32_t& v) const override { return int(partOf(v)); }
-  void getPartitions(std::span<const uint32_t* const> keys, int* out) const override {
-    for (size_t i = 0; i < keys.size(); ++i) out[i] = int(partOf(*keys[i]));
-  }
-  bool equals(const kiln::PartitionerBase& o) const override {
-    auto* d = dynamic_cast<const DestinationDeal*>(&o);
-    return d && d->n_ == n_ && d->parts_ == parts_;
-  }
   // v % P and v / P (v's row in its partition) by multiplications, exact for 32-bit v
   // (Lemire, Kaser and Kurz, "Faster remainder by direct computation"): a division per edge
   // would cost as much as the rest of the routing.
