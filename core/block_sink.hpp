@@ -28,6 +28,10 @@ class BlockSink {
     copy_.assign(block.begin(), block.end());
     push(std::span<T>(copy_));
   }
+  // A hint, before the first block: about this many records will follow. A shuffle reader
+  // knows it (fixed-size records); a consumer that gathers the whole partition sizes its
+  // buffer once instead of doubling it, copying and faulting in each size on the way.
+  virtual void expect(size_t /*records*/) {}
 
  private:
   std::vector<T> copy_;  // reused by pushShared: one allocation per sink, not per block

@@ -35,6 +35,12 @@ class ExternalSorter {
         limit_(rt.taskMemoryLimit()),
         runs_(rt.scratch(), "sort") {}
 
+  // Sizes the buffer for `records` up front when they fit the memory limit (else it grows and
+  // spills as usual).
+  void expect(size_t records) {
+    if (records_.empty() && records * sizeof(KV) + heap_ <= limit_) records_.reserve(records);
+  }
+
   void insertBlock(std::span<KV> block) {
     if (records_.size() + block.size() > records_.capacity()) {
       // Growing briefly holds the old and the new array: spill first if that is too much.

@@ -15,6 +15,21 @@
 
 namespace kiln::detail {
 
+// How many records of R a reduce partition's shuffle segments hold, when R has a fixed size on
+// the wire; 0 (unknown) otherwise. For BlockSink::expect.
+template <class R>
+size_t shuffleRecordCount(sched::Runtime& rt, int shuffle, int partition) {
+  constexpr size_t kWire = kFixedWireBytes<R>;
+  if constexpr (kWire == 0) {
+    return 0;
+  } else {
+    uint64_t bytes = 0;
+    for (const auto& seg : rt.shuffleStore().segments(shuffle, partition))
+      for (const auto& extent : seg.extents) bytes += extent.length;
+    return size_t(bytes / kWire);
+  }
+}
+
 // Calls onBlock(std::span<R>) with the decoded records; the callee may move from them.
 template <class R, class OnBlock>
 void readShuffleBlocks(sched::Runtime& rt, int shuffle, int partition, OnBlock&& onBlock) {

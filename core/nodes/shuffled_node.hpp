@@ -33,6 +33,7 @@ class ShuffledNode final : public Node<std::pair<K, C>> {
   void doCompute(int p, BlockSink<std::pair<K, C>>& out) const override {
     const int shuffle = dep_->shuffleId();
     if constexpr (!kAggregates) {
+      out.expect(shuffleRecordCount<std::pair<K, V>>(this->runtime(), shuffle, p));
       readShuffleBlocks<std::pair<K, V>>(
           this->runtime(), shuffle, p, [&](std::span<std::pair<K, V>> block) { out.push(block); });
     } else {

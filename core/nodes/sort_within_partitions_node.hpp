@@ -24,12 +24,23 @@ class SortWithinPartitionsNode final : public OneParentNode<std::pair<K, V>, std
   }
   void doCompute(int p, BlockSink<KV>& out) const override {
     ExternalSorter<K, V, Less> sorter(this->runtime(), ascending_, less_);
-    auto sink = makeSink<KV>([&](std::span<KV> block) { sorter.insertBlock(block); });
+    SorterSink sink(sorter);
     this->parent_->compute(p, sink);
     sorter.emitTo(out);
   }
 
  private:
+  // Feeds the sorter, passing on how many records to expect (a shuffle knows).
+  class SorterSink final : public BlockSink<KV> {
+   public:
+    explicit SorterSink(ExternalSorter<K, V, Less>& sorter) : sorter_(sorter) {}
+    void push(std::span<KV> block) override { sorter_.insertBlock(block); }
+    void expect(size_t records) override { sorter_.expect(records); }
+
+   private:
+    ExternalSorter<K, V, Less>& sorter_;
+  };
+
   bool ascending_;
   Less less_;
 };
