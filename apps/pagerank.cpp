@@ -102,10 +102,10 @@ struct VertexIdSet {
   }
 };
 
-// The edges one task sends to one partition of the graph, as dense vertex numbers: each
-// destination as its row in that partition (see DestinationDeal), and the source. One record
-// per task and partition, so the shuffle moves a few large arrays, not ten million pairs. A
-// pair of vectors, not a class with serialize(): Kiln copies those with memcpy, not Boost.
+// Edges bound for one partition of the graph, as dense vertex numbers: each destination as its
+// row in that partition (see DestinationDeal), and the source. One record per batch of cached
+// blocks and partition, so the shuffle moves a few large arrays, not ten million pairs. A pair
+// of vectors, not a class with serialize(): Kiln copies those with memcpy, not through Boost.
 using EdgeBatch = std::pair<std::vector<uint32_t>, std::vector<uint32_t>>;  // (rows, sources)
 
 // Sends an EdgeBatch keyed by its partition number to that partition.
@@ -358,7 +358,7 @@ int main(int argc, char** argv) {
   auto deal = std::make_shared<DestinationDeal>(n, graphPartitions);
   auto inEdgeRows = [&](auto dense) {
     return raw
-        .mapPartitions([dense, deal](std::vector<RawEdgeBlock>& part) {
+        .mapBatches([dense, deal](std::span<const RawEdgeBlock> part) {
           const uint32_t parts = deal->stride();
           // Counted first, so each batch is sized once and filled by plain stores.
           std::vector<size_t> fill(parts, 0);
