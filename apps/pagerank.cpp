@@ -108,21 +108,6 @@ struct VertexIdSet {
 // of vectors, not a class with serialize(): Kiln copies those with memcpy, not through Boost.
 using EdgeBatch = std::pair<std::vector<uint32_t>, std::vector<uint32_t>>;  // (rows, sources)
 
-// Sends an EdgeBatch keyed by its partition number to that partition.
-class ToPartitionKey final : public kiln::Partitioner<int> {
- public:
-  explicit ToPartitionKey(int parts) : parts_(parts) {}
-  int numPartitions() const override { return parts_; }
-  int getPartition(const int& p) const override { return p; }
-  bool equals(const kiln::PartitionerBase& o) const override {
-    auto* k = dynamic_cast<const ToPartitionKey*>(&o);
-    return k && k->parts_ == parts_;
-  }
-
- private:
-  int parts_;
-};
-
 // Partition p holds the destinations p, p + P, p + 2P, ... (P partitions): each task of an
 // iteration sums into its own share of the vertices, so the shares need no adding up. Dealt
 // round-robin, not in contiguous ranges, because graphs' in-degrees often drift with the id.
@@ -141,7 +126,7 @@ class DestinationDeal {
   }
   // How many vertices partition p holds.
   size_t count(int p) const { return (n_ + parts_ - 1 - size_t(p)) / parts_; }
-  uint32_t stride() const { return parts_; }
+  uint32_t parts() const { return parts_; }
 
  private:
   size_t n_;
@@ -182,6 +167,18 @@ InEdges groupByDestination(const std::vector<std::pair<int, EdgeBatch>>& batches
     for (size_t i = 0; i < rows.size(); ++i) g.sources[at[rows[i]]++] = sources[i];
   }
   return g;
+}
+
+// Per row, the sum of the shares of its in-edges' sources.
+std::vector<double> pullShares(const InEdges& g, const double* share) {
+  std::vector<double> sum(g.start.size() - 1);
+  const uint32_t* source = g.sources.data();
+  for (size_t k = 0; k < sum.size(); ++k) {
+    double in = 0;
+    for (uint32_t j = g.start[k], end = g.start[k + 1]; j < end; ++j) in += share[source[j]];
+    sum[k] = in;
+  }
+  return sum;
 }
 
 bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
@@ -359,7 +356,7 @@ int main(int argc, char** argv) {
   auto inEdgeRows = [&](auto dense) {
     return raw
         .mapBatches([dense, deal](std::span<const RawEdgeBlock> part) {
-          const uint32_t parts = deal->stride();
+          const uint32_t parts = deal->parts();
           // Counted first, so each batch is sized once and filled by plain stores.
           std::vector<size_t> fill(parts, 0);
           for (const RawEdgeBlock& b : part)
@@ -384,10 +381,11 @@ int main(int argc, char** argv) {
             });
           return out;
         })
-        .partitionBy(kiln::Partitioning<int>(std::make_shared<ToPartitionKey>(graphPartitions)))
+        .partitionBy(kiln::Partitioning<int>(  // keyed by the partition it goes to
+            kiln::makePartitioner<int>(graphPartitions, [](int p) { return p; })))
         .mapPartitionsWithIndex([deal](int p, std::vector<std::pair<int, EdgeBatch>>& batches) {
           return std::vector<InEdges>{
-              groupByDestination(batches, uint32_t(p), deal->stride(), deal->count(p))};
+              groupByDestination(batches, uint32_t(p), deal->parts(), deal->count(p))};
         });
   };
   const auto graph = [&]() -> kiln::RDD<InEdges> {
@@ -425,16 +423,7 @@ int main(int argc, char** argv) {
     // Each task sums the shares along its rows: (first vertex, stride, sums).
     const auto slices = graph
                             .map([share](const InEdges& g) {
-                              std::vector<double> sum(g.start.size() - 1);
-                              const double* s = share->data();
-                              const uint32_t* source = g.sources.data();
-                              for (size_t k = 0; k < sum.size(); ++k) {
-                                double in = 0;
-                                for (uint32_t j = g.start[k], end = g.start[k + 1]; j < end; ++j)
-                                  in += s[source[j]];
-                                sum[k] = in;
-                              }
-                              return std::tuple(g.first, g.stride, std::move(sum));
+                              return std::tuple(g.first, g.stride, pullShares(g, share->data()));
                             })
                             .collect();
     // The next ranks and, in the same pass, the next iteration's shares.

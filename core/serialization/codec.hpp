@@ -240,8 +240,7 @@ struct Codec<std::vector<T, A>> {
         throw Error("corrupt data: vector longer than its buffer");
       // Copied straight in: resize() would first zero what the copy overwrites.
       const std::byte* bytes = in.take(n * sizeof(T));
-      v.reserve(n);
-      v.insert(v.end(), UnalignedReader<T>{bytes}, UnalignedReader<T>{bytes + n * sizeof(T)});
+      v.assign(UnalignedReader<T>{bytes}, UnalignedReader<T>{bytes + n * sizeof(T)});
     } else {
       v.reserve(std::min(n, in.remaining()));
       for (size_t i = 0; i < n; ++i) v.push_back(decode<T>(in));

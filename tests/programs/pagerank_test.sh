@@ -32,7 +32,8 @@ check "gen_graph writes 20000 edges" [ "$(cat "$work"/graph/part-* | wc -l)" = 2
 "$py" "$here/pagerank_reference.py" "$work/graph" 10 0.85 >"$work/ref.txt"
 for n in 1 2 3; do
   mpirun -n $n "$apps/pagerank" "$work/graph" "$work/out$n" --partitions $((n + 2)) >/dev/null 2>&1
-  check "pagerank under $n rank(s), $((n + 2)) partitions, matches the reference" close_to "$work/out$n" "$work/ref.txt"
+  check "pagerank under $n rank(s), $((n + 2)) partitions, matches the reference" \
+    close_to "$work/out$n" "$work/ref.txt"
 done
 printf '# a small graph\n0 1\n0 2\n\n1 2\n2 0\n3 2\n2 4\n' >"$work/small.txt"  # 4 is dangling
 "$py" "$here/pagerank_reference.py" "$work/small.txt" 20 0.9 >"$work/small-ref.txt"
