@@ -143,6 +143,46 @@ TEST(NarrowOps, CachedPartitionsAreReadInPlace) {
   }
 }
 
+// The words a byte-at-a-time scan finds: the reference for kiln::split.
+std::vector<std::string> referenceWords(std::string_view line) {
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : std::string(line) + " ") {
+    if (c == ' ' || (c >= '\t' && c <= '\r')) {
+      if (!w.empty()) words.push_back(w);
+      w.clear();
+    } else {
+      w += c;
+    }
+  }
+  return words;
+}
+
+// kiln::split reads the line in 64-byte windows and 16-byte chunks, the last chunk ending at
+// the line's end: lines of every length up to several windows, with words and gaps across the
+// window and chunk edges, and bytes next to the whitespace range ('\b', 0x0e, 0x80-0xff, NUL).
+TEST(NarrowOps, SplitMatchesAByteScanAtEveryLengthAndEdge) {
+  const std::string alphabet = std::string("ab \t\n\v\f\r\b\x0e\x80\xff", 12) + '\0';
+  uint64_t state = 12345;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  for (size_t len = 0; len <= 200; ++len)
+    for (int trial = 0; trial < 20; ++trial) {
+      std::string line(len, 'x');
+      // Some lines mostly spaces, some mostly letters: long words and long gaps both occur.
+      const uint64_t spaceOdds = next() % 4;
+      for (char& c : line) c = next() % 4 < spaceOdds ? alphabet[next() % alphabet.size()] : 'w';
+      // The line sits inside a larger buffer, so reads past its end would find letters.
+      const std::string buffer = "zz" + line + std::string(80, 'q');
+      const std::string_view view(buffer.data() + 2, len);
+      std::vector<std::string> got;
+      for (std::string w : split(view)) got.push_back(std::move(w));
+      ASSERT_EQ(got, referenceWords(view)) << "line of " << len << " bytes, trial " << trial;
+    }
+}
+
 // kiln::split finds maximal runs of non-whitespace, and as a view it composes with std::views.
 TEST(NarrowOps, SplitWordsAndComposesAsAView) {
   static_assert(std::ranges::view<SplitWords>);
@@ -150,17 +190,8 @@ TEST(NarrowOps, SplitWordsAndComposesAsAView) {
   const std::vector<std::string> lines = {
       "", "  ", "a", "one two\tthree", " \v lead and trail \r", std::string(40, 'x') + " y"};
   std::vector<std::string> words;
-  for (const auto& line : lines) {
-    std::string w;
-    for (char c : line + " ") {
-      if (c == ' ' || (c >= '\t' && c <= '\r')) {
-        if (!w.empty()) words.push_back(w);
-        w.clear();
-      } else {
-        w += c;
-      }
-    }
-  }
+  for (const auto& line : lines)
+    for (auto& w : referenceWords(line)) words.push_back(w);
   auto rdd = sc->parallelize(lines, 3);
   EXPECT_EQ(rdd.flatMap([](const std::string& l) { return split(l); }).collect(), words);
   auto pairs = rdd.flatMap([](const std::string& l) {
