@@ -16,9 +16,7 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
   bool jobOk = false;
   runner.runWith([&] {
     mpi::Backoff backoff;
-    int64_t lastTaskMicros = 0;  // the run time of the latest finished task
     auto report = [&](const TaskOutcome& o) {
-      lastTaskMicros = o.metrics.runMicros();
       ByteBuffer msg;
       msg.put(ControlKind::Outcome);
       encodeOutcome(msg, o);
@@ -107,15 +105,14 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
       }
       if (active) {
         backoff.reset();
-      } else if (auto o = runner.nextOutcome(
-                     backoff.nextDelay(runner.everyWorkerBusyAndOneQueued()
-                                           ? mpi::Backoff::patienceWhileTasksRun(lastTaskMicros)
-                                           : std::chrono::microseconds(0)))) {
+      } else if (auto o = runner.nextOutcome(backoff.nextDelay(
+                     runner.everyWorkerBusy() ? mpi::Backoff::kMaxPatience
+                                              : std::chrono::microseconds(0)))) {
         // Waiting on the outcome queue wakes at once when a task ends. While every worker is
-        // busy and a task waits for the first free one, nothing the driver sends is needed
-        // before a task ends, which wakes it: the thread may sleep longer (Backoff's patience),
-        // up to an eighth of a task, since a woken thread itself reacts late. (Without a task
-        // queued, the driver's next one must be taken in promptly, or a worker idles.)
+        // busy, nothing the driver sends can start before a task ends, which wakes this thread
+        // anyway, so it sleeps the longest patience instead of spinning and waking every few
+        // tens of microseconds: on a node whose cores all run tasks, each wake-up is time taken
+        // from a task. (With a worker free, the driver's next task must be taken in promptly.)
         report(*o);
         backoff.reset();
       }

@@ -16,7 +16,6 @@ void TaskRunner::runWith(const std::function<void()>& control) {
     std::lock_guard lock(mutex_);
     stopping_ = false;
     queue_.clear();
-    queued_ = 0;
     outcomes_.clear();
   }
   cancelled_ = false;
@@ -41,7 +40,6 @@ void TaskRunner::runWith(const std::function<void()>& control) {
         std::lock_guard lock(mutex_);
         stopping_ = true;
         queue_.clear();
-        queued_ = 0;
       }
       taskReady_.notify_all();
     } else {
@@ -66,7 +64,6 @@ void TaskRunner::workerLoop(int worker) {
       if (stopping_) return;
       task = queue_.front();
       queue_.pop_front();
-      queued_ = int(queue_.size());
       ++running_;
     }
     TaskOutcome out;
@@ -108,12 +105,11 @@ void TaskRunner::submit(const std::vector<TaskDescriptor>& tasks) {
   {
     std::lock_guard lock(mutex_);
     queue_.insert(queue_.end(), tasks.begin(), tasks.end());
-    queued_ = int(queue_.size());
   }
   taskReady_.notify_all();
 }
 
-bool TaskRunner::everyWorkerBusyAndOneQueued() const { return running_ == workers_ && queued_ > 0; }
+bool TaskRunner::everyWorkerBusy() const { return running_ == workers_; }
 
 std::optional<TaskOutcome> TaskRunner::nextOutcome(std::chrono::microseconds timeout) {
   std::unique_lock lock(mutex_);
@@ -128,7 +124,6 @@ void TaskRunner::cancel() {
   cancelled_ = true;
   std::lock_guard lock(mutex_);
   queue_.clear();
-  queued_ = 0;
 }
 
 }  // namespace kiln::sched

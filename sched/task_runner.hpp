@@ -32,9 +32,9 @@ class TaskRunner {
   void runWith(const std::function<void()>& control);
 
   void submit(const std::vector<TaskDescriptor>& tasks);
-  // Whether every worker is running a task and another waits for the first to end (so no
-  // worker needs anything yet).
-  bool everyWorkerBusyAndOneQueued() const;
+  // Whether every worker is running a task (so no worker needs anything from the driver before
+  // one ends, and a task's end wakes nextOutcome at once).
+  bool everyWorkerBusy() const;
   // Waits up to `timeout` for a finished task.
   std::optional<TaskOutcome> nextOutcome(std::chrono::microseconds timeout);
   // Makes running tasks stop at their next block boundary and drops queued ones.
@@ -55,7 +55,6 @@ class TaskRunner {
   // Written under mutex_, read without it: the control thread asks between polls, and taking
   // the lock there would hold up the workers taking tasks and posting outcomes.
   std::atomic<int> running_{0};  // workers running a task
-  std::atomic<int> queued_{0};   // tasks in queue_
   bool stopping_ = false;
   std::atomic<bool> cancelled_{false};
 };
