@@ -105,9 +105,9 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
       }
       if (active) {
         backoff.reset();
-      } else if (auto o = runner.nextOutcome(backoff.nextDelay(
-                     runner.everyWorkerBusy() ? mpi::Backoff::kMaxPatience
-                                              : std::chrono::microseconds(0)))) {
+      } else if (auto o = runner.nextOutcome(
+                     backoff.nextDelay(runner.everyWorkerBusy() ? mpi::Backoff::kMaxPatience
+                                                                : std::chrono::microseconds(0)))) {
         // Waiting on the outcome queue wakes at once when a task ends. While every worker is
         // busy, nothing the driver sends can start before a task ends, which wakes this thread
         // anyway, so it sleeps the longest patience instead of spinning and waking every few
