@@ -105,14 +105,15 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
       }
       if (active) {
         backoff.reset();
-      } else if (auto o = runner.nextOutcome(
-                     backoff.nextDelay(runner.everyWorkerBusy() ? mpi::Backoff::kMaxPatience
-                                                                : std::chrono::microseconds(0)))) {
-        // Waiting on the outcome queue wakes at once when a task ends. While every worker is
-        // busy, nothing the driver sends can start before a task ends, which wakes this thread
-        // anyway, so it sleeps the longest patience instead of spinning and waking every few
-        // tens of microseconds: on a node whose cores all run tasks, each wake-up is time taken
-        // from a task. (With a worker free, the driver's next task must be taken in promptly.)
+      } else if (auto o = runner.nextOutcome(backoff.nextDelay(
+                     runner.everyWorkerHasATask() ? mpi::Backoff::kMaxPatience
+                                                  : std::chrono::microseconds(0)))) {
+        // Waiting on the outcome queue wakes at once when a task ends. While every worker has a
+        // task (running, or queued for it), nothing the driver sends can start before a task
+        // ends, which wakes this thread anyway, so it sleeps the longest patience instead of
+        // spinning and waking every few tens of microseconds: on a node whose cores all run
+        // tasks, each wake-up is time taken from a task. (With a worker idle, the driver's next
+        // task must be taken in promptly.)
         report(*o);
         backoff.reset();
       }

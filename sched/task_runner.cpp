@@ -16,6 +16,7 @@ void TaskRunner::runWith(const std::function<void()>& control) {
     std::lock_guard lock(mutex_);
     stopping_ = false;
     queue_.clear();
+    queued_ = 0;
     outcomes_.clear();
   }
   cancelled_ = false;
@@ -40,6 +41,7 @@ void TaskRunner::runWith(const std::function<void()>& control) {
         std::lock_guard lock(mutex_);
         stopping_ = true;
         queue_.clear();
+        queued_ = 0;
       }
       taskReady_.notify_all();
     } else {
@@ -64,6 +66,7 @@ void TaskRunner::workerLoop(int worker) {
       if (stopping_) return;
       task = queue_.front();
       queue_.pop_front();
+      queued_ = int(queue_.size());
       ++running_;
     }
     TaskOutcome out;
@@ -105,11 +108,15 @@ void TaskRunner::submit(const std::vector<TaskDescriptor>& tasks) {
   {
     std::lock_guard lock(mutex_);
     queue_.insert(queue_.end(), tasks.begin(), tasks.end());
+    queued_ = int(queue_.size());
   }
   taskReady_.notify_all();
 }
 
-bool TaskRunner::everyWorkerBusy() const { return running_ == workers_; }
+bool TaskRunner::everyWorkerHasATask() const {
+  // A worker between tasks has left running_ but its next one is still counted in queued_.
+  return running_ + queued_ >= workers_;
+}
 
 std::optional<TaskOutcome> TaskRunner::nextOutcome(std::chrono::microseconds timeout) {
   std::unique_lock lock(mutex_);
@@ -124,6 +131,7 @@ void TaskRunner::cancel() {
   cancelled_ = true;
   std::lock_guard lock(mutex_);
   queue_.clear();
+  queued_ = 0;
 }
 
 }  // namespace kiln::sched

@@ -32,9 +32,9 @@ class TaskRunner {
   void runWith(const std::function<void()>& control);
 
   void submit(const std::vector<TaskDescriptor>& tasks);
-  // Whether every worker is running a task (so no worker needs anything from the driver before
-  // one ends, and a task's end wakes nextOutcome at once).
-  bool everyWorkerBusy() const;
+  // Whether every worker has a task, running or queued for it (so no worker needs anything from
+  // the driver before a task ends, and a task's end wakes nextOutcome at once).
+  bool everyWorkerHasATask() const;
   // Waits up to `timeout` for a finished task.
   std::optional<TaskOutcome> nextOutcome(std::chrono::microseconds timeout);
   // Makes running tasks stop at their next block boundary and drops queued ones.
@@ -55,6 +55,7 @@ class TaskRunner {
   // Written under mutex_, read without it: the control thread asks between polls, and taking
   // the lock there would hold up the workers taking tasks and posting outcomes.
   std::atomic<int> running_{0};  // workers running a task
+  std::atomic<int> queued_{0};   // tasks in queue_
   bool stopping_ = false;
   std::atomic<bool> cancelled_{false};
 };

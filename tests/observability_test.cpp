@@ -176,6 +176,46 @@ TEST(Observability, ExecutorsHoldOneTaskQueuedOnceEveryCoreIsBusy) {
   waitForAllRanks();
 }
 
+// Tasks whose data lives on one executor (here: partitions it cached) can run nowhere else, so
+// the driver sends them all to it at once: in the second job every TaskStart comes before the
+// first TaskEnd. Local mode queues nothing ahead: its tasks go out one per core.
+TEST(Observability, TasksBoundToAnExecutorAreAllSentAtOnce) {
+  TempDir tmp;
+  const std::string dir = tmp.path("events");
+  int ranks = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  const int executors = ranks > 1 ? ranks - 1 : 0;
+  const int cores = std::max(executors, 1);
+  const int tasks = 8 * cores;
+  {
+    auto sc = makeContext({{"kiln.eventLog.dir", dir}, {"kiln.executor.cores", "1"}});
+    auto cached = sc->parallelize(std::vector<int>(size_t(tasks), 1), tasks).cache();
+    cached.count();  // job 0 caches every partition on the executor that ran it
+    cached
+        .map([](int x) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          return x;
+        })
+        .count();
+  }
+  waitForAllRanks();
+  std::string log;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".jsonl") log = readAll(e.path().string());
+  ASSERT_FALSE(log.empty()) << "no finished event log in " << dir;
+  int outstanding = 0, most = 0;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("\"job\":1,") == std::string::npos) continue;
+    if (line.find("\"event\":\"TaskStart\"") != std::string::npos)
+      most = std::max(most, ++outstanding);
+    if (line.find("\"event\":\"TaskEnd\"") != std::string::npos) --outstanding;
+  }
+  EXPECT_EQ(outstanding, 0);
+  EXPECT_EQ(most, executors > 0 ? tasks : cores) << executors << " executors";
+  waitForAllRanks();
+}
+
 // While every core runs a task, the polling driver and executors neither spin nor wake more
 // than about once a millisecond: each spin or wake-up takes a core from a task. (Spinning
 // 200 us after each message and then sleeping at most 256 us, as they do when a reply is due,
