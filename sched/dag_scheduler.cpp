@@ -212,7 +212,7 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
     // all go to it at once: they can run nowhere else, so queueing them costs no balance, and
     // its threads never wait for the driver between them. (With one task queued, a driver
     // that two busy cores kept from running for a few milliseconds left short tasks' threads
-    // idle: k-means at -n 3 lost about a fifth of each iteration so.)
+    // idle: k-means iterations at -n 3 took about a sixth longer so.)
     auto fill = [&](int e, int room) {
       std::vector<TaskDescriptor> batch;
       for (auto& run : active) {
