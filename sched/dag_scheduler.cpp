@@ -212,12 +212,14 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
     // all go to it at once: they can run nowhere else, so queueing them costs no balance, and
     // its threads never wait for the driver between them. (With one task queued, a driver
     // that two busy cores kept from running for a few milliseconds left short tasks' threads
-    // idle: k-means iterations at -n 3 took about a sixth longer so.)
+    // idle: k-means iterations at -n 3 took about a sixth longer so.) With one executor every
+    // task is bound to it, so all go at once.
     auto fill = [&](int e, int room) {
       std::vector<TaskDescriptor> batch;
       for (auto& run : active) {
-        while (run->hasPending(e) && (busy[size_t(e)] + int(batch.size()) < room ||
-                                      (backend.queuesAhead() && run->hasLocalPending(e)))) {
+        while (run->hasPending(e) &&
+               (busy[size_t(e)] + int(batch.size()) < room ||
+                (backend.queuesAhead() && (numExec == 1 || run->hasLocalPending(e))))) {
           int i = run->takePending(e);
           TaskDescriptor t;
           t.job = job;
