@@ -290,24 +290,33 @@ void ShuffleStore::exchange(int shuffle, int numReducePartitions, MPI_Comm execu
   MPI_Comm_size(executors, &numExec);
   if (numExec == 1) return exchangeLocally(shuffle, numReducePartitions);  // nothing to move
   std::map<int, MapOutput> outputs = takeMapOutputs(shuffle);
+  Input in;
+  MPI_Comm_rank(executors, &in.executor);
+  in.numExecutors = numExec;
   std::vector<SendStream> streams(static_cast<size_t>(numExec));
-  uint64_t outputMemory = 0;
+  uint64_t outputMemory = 0, keptMemory = 0;
   for (auto& [mapPart, out] : outputs) {
     outputMemory += out.memoryBytes;
     for (int r = 0; r < numReducePartitions; ++r) {
       auto extents = out.extentsOf(r);
       if (extents.empty()) continue;
+      const int owner = shuffleOwner(r, numExec);
+      if (owner == in.executor) {
+        // This executor's own partitions stay where its map tasks wrote them and are read in
+        // place: not copied into a send buffer and through MPI to itself.
+        if (size_t(r) < out.buckets.size()) keptMemory += out.buckets[size_t(r)].size();
+        in.byReducePartition[r].push_back({mapPart, std::move(extents)});
+        continue;
+      }
       SegmentHeader h{mapPart, r, 0};
       for (const auto& e : extents) h.length += e.length;
-      streams[size_t(shuffleOwner(r, numExec))].addSegment(h, std::move(extents));
+      streams[size_t(owner)].addSegment(h, std::move(extents));
     }
   }
+  keptMemory = std::min(keptMemory, outputMemory);
   std::vector<uint64_t> counts(static_cast<size_t>(numExec));
   for (int d = 0; d < numExec; ++d) counts[size_t(d)] = streams[size_t(d)].bytes();
 
-  Input in;
-  MPI_Comm_rank(executors, &in.executor);
-  in.numExecutors = numExec;
   try {
     Receiver receiver(*this, in, shuffle, numReducePartitions, numExec);
     // Received data that fits the memory budget lands in one buffer it stays in (no staging
@@ -332,8 +341,13 @@ void ShuffleStore::exchange(int shuffle, int numReducePartitions, MPI_Comm execu
     throw;
   }
   streams.clear();
-  outputs.clear();  // sent: their memory and files go
-  release(outputMemory);
+  // Sent buckets go; the kept ones stay with the shuffle's input, counted there.
+  for (auto& [mapPart, out] : outputs)
+    for (size_t r = 0; r < out.buckets.size(); ++r)
+      if (shuffleOwner(int(r), numExec) != in.executor) out.buckets[r] = ByteBuffer();
+  in.localOutputs = std::move(outputs);
+  in.memoryBytes += keptMemory;
+  release(outputMemory - keptMemory);
   sortByMapPartition(in.byReducePartition);
   keepInput(shuffle, std::move(in));
 }

@@ -78,7 +78,7 @@ class ShuffleStore {
   struct Input {
     int executor = 0;      // this executor's index and the executor count at the exchange:
     int numExecutors = 1;  // reduce partition r lives here when r % numExecutors == executor
-    std::map<int, MapOutput> localOutputs;  // kept when nothing moved
+    std::map<int, MapOutput> localOutputs;  // map outputs holding this executor's partitions
     std::vector<ByteBuffer> received;       // segments kept in memory
     ByteBuffer direct;                      // or everything received, in one buffer
     std::shared_ptr<io::ScratchFile> receivedFile;
