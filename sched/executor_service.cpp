@@ -106,14 +106,14 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
       if (active) {
         backoff.reset();
       } else if (auto o = runner.nextOutcome(backoff.nextDelay(
-                     runner.everyWorkerHasATask() ? mpi::Backoff::kMaxPatience
-                                                  : std::chrono::microseconds(0)))) {
+                     runner.aTaskWaitsForAWorker() ? mpi::Backoff::kMaxPatience
+                                                   : std::chrono::microseconds(0)))) {
         // Waiting on the outcome queue wakes at once when a task ends. While every worker has a
-        // task (running, or queued for it), nothing the driver sends can start before a task
+        // task and another waits queued, nothing the driver sends can start before a task
         // ends, which wakes this thread anyway, so it sleeps the longest patience instead of
         // spinning and waking every few tens of microseconds: on a node whose cores all run
-        // tasks, each wake-up is time taken from a task. (With a worker idle, the driver's next
-        // task must be taken in promptly.)
+        // tasks, each wake-up is time taken from a task. (With nothing queued, the driver's
+        // next task must be taken in promptly, or the next worker to finish idles.)
         report(*o);
         backoff.reset();
       }

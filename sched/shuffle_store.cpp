@@ -341,10 +341,20 @@ void ShuffleStore::exchange(int shuffle, int numReducePartitions, MPI_Comm execu
     throw;
   }
   streams.clear();
-  // Sent buckets go; the kept ones stay with the shuffle's input, counted there.
-  for (auto& [mapPart, out] : outputs)
-    for (size_t r = 0; r < out.buckets.size(); ++r)
-      if (shuffleOwner(int(r), numExec) != in.executor) out.buckets[r] = ByteBuffer();
+  // What was sent goes: its buckets now, and a map output's spill file unless a kept
+  // partition has bytes in it. The kept ones stay with the shuffle's input, counted there.
+  for (auto& [mapPart, out] : outputs) {
+    bool fileKept = false;
+    for (int r = 0; r < numReducePartitions; ++r) {
+      const bool kept = shuffleOwner(r, numExec) == in.executor;
+      if (!kept && size_t(r) < out.buckets.size()) out.buckets[size_t(r)] = ByteBuffer();
+      if (size_t(r) < out.spilled.size()) {
+        if (kept && !out.spilled[size_t(r)].empty()) fileKept = true;
+        if (!kept) out.spilled[size_t(r)].clear();
+      }
+    }
+    if (!fileKept) out.file.reset();
+  }
   in.localOutputs = std::move(outputs);
   in.memoryBytes += keptMemory;
   release(outputMemory - keptMemory);

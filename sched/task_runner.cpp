@@ -113,9 +113,9 @@ void TaskRunner::submit(const std::vector<TaskDescriptor>& tasks) {
   taskReady_.notify_all();
 }
 
-bool TaskRunner::everyWorkerHasATask() const {
-  // A worker between tasks has left running_ but its next one is still counted in queued_.
-  return running_ + queued_ >= workers_;
+bool TaskRunner::aTaskWaitsForAWorker() const {
+  // A worker between tasks has left running_ but its next task is still counted in queued_.
+  return running_ + queued_ > workers_;
 }
 
 std::optional<TaskOutcome> TaskRunner::nextOutcome(std::chrono::microseconds timeout) {

@@ -32,9 +32,9 @@ class TaskRunner {
   void runWith(const std::function<void()>& control);
 
   void submit(const std::vector<TaskDescriptor>& tasks);
-  // Whether every worker has a task, running or queued for it (so no worker needs anything from
-  // the driver before a task ends, and a task's end wakes nextOutcome at once).
-  bool everyWorkerHasATask() const;
+  // Whether every worker has a task and another waits for the first to be free (so no worker
+  // needs anything from the driver before a task ends, and a task's end wakes nextOutcome).
+  bool aTaskWaitsForAWorker() const;
   // Waits up to `timeout` for a finished task.
   std::optional<TaskOutcome> nextOutcome(std::chrono::microseconds timeout);
   // Makes running tasks stop at their next block boundary and drops queued ones.
