@@ -23,6 +23,31 @@ std::string readAll(const std::string& path) {
   return s.str();
 }
 
+// The finished event log (APP.jsonl) in dir, or "" if there is none.
+std::string eventLogIn(const std::string& dir) {
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".jsonl") return readAll(e.path().string());
+  return "";
+}
+
+// Tasks the driver had handed out and not seen end: the most at any point, and what is left at
+// the end, over the event log's lines that contain `only` (every line if empty).
+struct Outstanding {
+  int most = 0;
+  int left = 0;
+};
+Outstanding tasksOutstanding(const std::string& log, const std::string& only = "") {
+  Outstanding o;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(only) == std::string::npos) continue;
+    if (line.find("\"event\":\"TaskStart\"") != std::string::npos)
+      o.most = std::max(o.most, ++o.left);
+    if (line.find("\"event\":\"TaskEnd\"") != std::string::npos) --o.left;
+  }
+  return o;
+}
+
 std::vector<std::string> linesWith(const std::string& text, const std::string& needle) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -161,20 +186,12 @@ TEST(Observability, ExecutorsHoldOneTaskQueuedOnceEveryCoreIsBusy) {
         .count();
   }
   waitForAllRanks();
-  std::string log;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".jsonl") log = readAll(e.path().string());
+  const std::string log = eventLogIn(dir);
   ASSERT_FALSE(log.empty()) << "no finished event log in " << dir;
-  int outstanding = 0, most = 0;
-  std::istringstream in(log);
-  for (std::string line; std::getline(in, line);) {
-    if (line.find("\"event\":\"TaskStart\"") != std::string::npos)
-      most = std::max(most, ++outstanding);
-    if (line.find("\"event\":\"TaskEnd\"") != std::string::npos) --outstanding;
-  }
-  EXPECT_EQ(outstanding, 0);
+  const Outstanding o = tasksOutstanding(log);
+  EXPECT_EQ(o.left, 0);
   // One executor: every task is bound to it, so all go at once (as in the next test).
-  EXPECT_EQ(most, executors == 1 ? tasks : cores + executors)
+  EXPECT_EQ(o.most, executors == 1 ? tasks : cores + executors)
       << cores << " cores, " << executors << " executors";
   waitForAllRanks();
 }
@@ -202,20 +219,11 @@ TEST(Observability, TasksBoundToAnExecutorAreAllSentAtOnce) {
         .count();
   }
   waitForAllRanks();
-  std::string log;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".jsonl") log = readAll(e.path().string());
+  const std::string log = eventLogIn(dir);
   ASSERT_FALSE(log.empty()) << "no finished event log in " << dir;
-  int outstanding = 0, most = 0;
-  std::istringstream in(log);
-  for (std::string line; std::getline(in, line);) {
-    if (line.find("\"job\":1,") == std::string::npos) continue;
-    if (line.find("\"event\":\"TaskStart\"") != std::string::npos)
-      most = std::max(most, ++outstanding);
-    if (line.find("\"event\":\"TaskEnd\"") != std::string::npos) --outstanding;
-  }
-  EXPECT_EQ(outstanding, 0);
-  EXPECT_EQ(most, executors > 0 ? tasks : cores) << executors << " executors";
+  const Outstanding o = tasksOutstanding(log, "\"job\":1,");
+  EXPECT_EQ(o.left, 0);
+  EXPECT_EQ(o.most, executors > 0 ? tasks : cores) << executors << " executors";
   waitForAllRanks();
 }
 
