@@ -9,6 +9,7 @@
 
 #include "flat_hash_map.hpp"
 #include "memory_estimate.hpp"
+#include "packed_string_table.hpp"
 
 namespace kiln::detail {
 
@@ -16,19 +17,26 @@ template <class K, class C>
 class CombineTable {
   // Combiners that own no heap memory never grow after they are made.
   static constexpr bool kFlatCombiner = std::is_trivially_copyable_v<C>;
+  // String keys with flat combiners (counts, sums) are packed into the entries.
+  static constexpr bool kPacked = std::is_same_v<K, std::string> && kFlatCombiner;
+  using Map = std::conditional_t<kPacked, PackedStringTable<C>, FlatHashMap<K, C>>;
 
  public:
   template <class X, class Create, class Merge>
   void upsertBlock(std::span<std::pair<K, X>> block, Create&& create, Merge&& merge) {
-    const size_t before = map_.size();
+    [[maybe_unused]] const size_t before = map_.size();
     if constexpr (!kFlatCombiner) {
       // Merged values may be kept whole (a group): count them before they are moved in.
       for (const auto& kv : block) heap_ += sizeof(X) + heapBytes(kv.second);
       if (++blocks_ % kResampleBlocks == 0) resample();
     }
     map_.upsertBlock(block, create, merge);
-    auto& entries = map_.entries();
-    for (size_t i = before; i < entries.size(); ++i) heap_ += heapBytes(entries[i].kv.first);
+    if constexpr (kPacked) {
+      heap_ = map_.heapBytes();
+    } else {
+      auto& entries = map_.entries();
+      for (size_t i = before; i < entries.size(); ++i) heap_ += heapBytes(entries[i].kv.first);
+    }
   }
   size_t estimatedBytes() const { return map_.tableBytes() + heap_; }
   // Whether inserting n more records might take the table past `limit` while it grows.
@@ -39,8 +47,13 @@ class CombineTable {
   void reserve(size_t keys) { map_.reserve(keys); }
   // Table bytes for n keys (what reserve(n) allocates, about).
   static size_t tableBytesFor(size_t keys) {
-    return keys * (sizeof(typename FlatHashMap<K, C>::Entry) + 16);
+    if constexpr (kPacked)
+      return keys * (PackedStringTable<C>::kBytesPerEntry + 16);
+    else
+      return keys * (sizeof(typename FlatHashMap<K, C>::Entry) + 16);
   }
+  // The entries, in insertion order. Once they are read the table takes no more records
+  // until clear().
   auto& entries() { return map_.entries(); }
   void clear() {
     map_.clear();
@@ -59,7 +72,7 @@ class CombineTable {
     heap_ = sampled * entries.size() / kSamples;
   }
 
-  FlatHashMap<K, C> map_;
+  Map map_;
   size_t heap_ = 0;
   size_t blocks_ = 0;
 };

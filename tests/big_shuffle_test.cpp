@@ -92,6 +92,29 @@ TEST(BigShuffle, ReduceByKeyWithManyKeys) {
   EXPECT_EQ(t.filesLeft(), 0);
 }
 
+TEST(BigShuffle, ReduceByKeyWithManyStringKeys) {
+  SmallBudget t;
+  {
+    // 200 000 distinct words of 1 to 28 bytes (some too long to pack into the combining
+    // table): map-side tables flush and the reduce side spills runs, with keys short and long.
+    constexpr long n = kRecords / 2;
+    auto word = [](long i) {
+      const uint64_t m = mix(uint64_t(i));
+      return std::to_string(m % 200'000) + std::string(m >> 60, 'q') + std::string(m >> 61, 'z');
+    };
+    auto pairs = t.sc->range(0, n, 1, kPartitions).map([word](long i) {
+      return std::pair<std::string, long>(word(i), i % 7);
+    });
+    auto counts = t.watch(pairs.reduceByKey(std::plus<>(), 4)).collect();
+    std::unordered_map<std::string, long> expected;
+    for (long i = 0; i < n; ++i) expected[word(i)] += i % 7;
+    ASSERT_EQ(counts.size(), expected.size());
+    for (auto& [k, v] : counts) ASSERT_EQ(v, expected.at(k)) << "key " << k;
+    EXPECT_GT(t.runs.value(), 0);
+  }
+  EXPECT_EQ(t.filesLeft(), 0);
+}
+
 TEST(BigShuffle, GroupByKeyKeepsValuesInArrivalOrder) {
   SmallBudget t;
   {

@@ -96,6 +96,65 @@ TEST(Shuffle, StringKeyHashAndEqualityCoverEveryByte) {
   for (int c : perTopBits) EXPECT_NEAR(c, kKeys / 16, kKeys / 16 / 10);
 }
 
+// Combining packs string keys of up to 15 bytes into its table's entries: keys of every
+// length, keys that differ in one byte or only in a trailing or embedded NUL, short keys held
+// in heap buffers, and long keys must each keep their own count, with small and large flat
+// combiners.
+TEST(Shuffle, StringKeysOfEveryLengthCombineExactly) {
+  auto sc = makeContext();
+  std::vector<std::string> keys;
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string k(n, 'a');
+    for (size_t i = 0; i < n; ++i) k[i] = char('a' + i % 26);
+    keys.push_back(k);
+    keys.push_back(k + '\0');
+    for (size_t i = 0; i < n; ++i) {
+      std::string b = k;
+      b[i] ^= 1;
+      keys.push_back(b);
+      b[i] = '\0';
+      keys.push_back(b);
+    }
+  }
+  std::vector<std::pair<std::string, long>> data;
+  std::mt19937 rng(11);
+  for (int i = 0; i < 60000; ++i) data.emplace_back(keys[rng() % keys.size()], long(rng() % 100));
+  std::map<std::string, long> sums;
+  struct Stats {  // a 24-byte flat combiner
+    long count, sum, max;
+    bool operator==(const Stats&) const = default;
+  };
+  std::map<std::string, Stats> stats;
+  for (auto& [k, v] : data) {
+    sums[k] += v;
+    auto [it, fresh] = stats.try_emplace(k, Stats{0, 0, v});
+    it->second = Stats{it->second.count + 1, it->second.sum + v, std::max(it->second.max, v)};
+  }
+  // Half the keys reach the combiner in heap buffers.
+  auto pairs = sc->parallelize(data, 5).map([](const std::pair<std::string, long>& kv) {
+    std::string k;
+    if (kv.second % 2) k.reserve(64);
+    k.append(kv.first);
+    return std::pair<std::string, long>(std::move(k), kv.second);
+  });
+  auto got = pairs.reduceByKey(std::plus<>(), 3).collect();
+  EXPECT_EQ(got.size(), sums.size());
+  EXPECT_EQ((std::map<std::string, long>(got.begin(), got.end())), sums);
+  auto agg = pairs
+                 .aggregateByKey(
+                     Stats{0, 0, -1},
+                     [](Stats a, long v) {
+                       return Stats{a.count + 1, a.sum + v, std::max(a.max, v)};
+                     },
+                     [](Stats a, Stats b) {
+                       return Stats{a.count + b.count, a.sum + b.sum, std::max(a.max, b.max)};
+                     },
+                     4)
+                 .collect();
+  EXPECT_EQ(agg.size(), stats.size());
+  for (auto& [k, st] : agg) EXPECT_TRUE(stats.at(k) == st) << "key of " << k.size() << " bytes";
+}
+
 // Each exchange receives into one buffer, and a dropped shuffle's buffer is kept for the next;
 // shuffles of growing and shrinking size under a small budget reuse it, outgrow it (it is
 // freed first when room runs out) or fall back to placing segments one by one, and spill.
