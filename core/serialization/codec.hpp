@@ -157,10 +157,15 @@ struct Codec<std::basic_string<C, Tr, A>> {
   static S get(ByteReader& in) {
     size_t n = in.getVarint();
     if (n > in.remaining() / sizeof(C)) throw Error("corrupt data: string longer than its buffer");
-    S s;
-    s.resize(n);
-    in.read(s.data(), n * sizeof(C));
-    return s;
+    if constexpr (sizeof(C) == 1) {
+      // Made from the bytes at once: resize() would first fill the string with zeros.
+      return S(reinterpret_cast<const C*>(in.take(n)), n);
+    } else {
+      S s;
+      s.resize(n);
+      in.read(s.data(), n * sizeof(C));
+      return s;
+    }
   }
 };
 
