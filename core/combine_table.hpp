@@ -1,4 +1,5 @@
-// A FlatHashMap that knows about how much memory it holds, so that combining can spill before it
+// A hash map for combining (a FlatHashMap, or a PackedStringTable for string keys with flat
+// combiners) that knows about how much memory it holds, so that combining can spill before it
 // outgrows its task's share of the executor's budget. The table's own arrays are counted
 // exactly; what keys and combiners own on the heap is estimated as records arrive and corrected
 // by sampling now and then (a growing combiner such as groupByKey's vector is seen).
@@ -41,17 +42,12 @@ class CombineTable {
   size_t estimatedBytes() const { return map_.tableBytes() + heap_; }
   // Whether inserting n more records might take the table past `limit` while it grows.
   bool growthMayExceed(size_t n, size_t limit) const {
-    return map_.size() > 0 && map_.mayGrow(n) && 3 * map_.tableBytes() + heap_ > limit;
+    return map_.size() > 0 && map_.mayGrow(n) && map_.growthPeakBytes() + heap_ > limit;
   }
   size_t size() const { return map_.size(); }
   void reserve(size_t keys) { map_.reserve(keys); }
-  // Table bytes for n keys (what reserve(n) allocates, about).
-  static size_t tableBytesFor(size_t keys) {
-    if constexpr (kPacked)
-      return keys * (PackedStringTable<C>::kBytesPerEntry + 16);
-    else
-      return keys * (sizeof(typename FlatHashMap<K, C>::Entry) + 16);
-  }
+  // The most bytes a table reserved for n keys holds while it fills (and grows).
+  static size_t reservePeakBytes(size_t keys) { return Map::reservePeakBytes(keys); }
   // The entries, in insertion order. Once they are read the table takes no more records
   // until clear().
   auto& entries() { return map_.entries(); }

@@ -84,6 +84,9 @@ class FlatHashMap {
   // Whether adding n more keys may grow the table (which then briefly holds old and new arrays,
   // about three times tableBytes()).
   bool mayGrow(size_t n) const { return (entries_.size() + n) * 2 > index_.size(); }
+  size_t growthPeakBytes() const { return 3 * tableBytes(); }
+  // The most bytes a table reserved for n keys holds while it fills.
+  static size_t reservePeakBytes(size_t n) { return 3 * n * (sizeof(Entry) + 16); }
   // Empties the map and gives its memory back.
   void clear() {
     std::vector<Entry>().swap(entries_);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -18,6 +19,7 @@
 
 #include "flat_hash_map.hpp"
 #include "hash.hpp"
+#include "hash_bytes.hpp"
 
 namespace kiln::detail {
 
@@ -30,7 +32,7 @@ class PackedStringTable {
   struct Packed {
     uint64_t w0, w1;
   };
-  struct alignas(sizeof(C) + 24 <= 32 ? 32 : alignof(C)) PackedEntry {
+  struct alignas(sizeof(C) + 24 <= 32 ? 32 : std::max(alignof(C), alignof(size_t))) PackedEntry {
     size_t hash;
     Packed key;
     C value;
@@ -41,6 +43,7 @@ class PackedStringTable {
 
   template <class X, class Create, class Merge>
   void upsertBlock(std::span<std::pair<std::string, X>> block, Create&& create, Merge&& merge) {
+    assert(entries_.empty() && "no upserts between entries() and clear()");
     constexpr size_t kChunk = 256;
     size_t hashes[kChunk];
     Packed keys[kChunk];
@@ -107,9 +110,17 @@ class PackedStringTable {
     return packed_.capacity() * kBytesPerEntry + index_.capacity() * sizeof(uint32_t);
   }
   static constexpr size_t kBytesPerEntry = sizeof(PackedEntry) + sizeof(Entry);
-  // Bytes the keys too long to pack own on the heap.
-  size_t heapBytes() const { return longKeyBytes_; }
+  // Bytes the keys too long to pack own: their strings and what those hold on the heap.
+  size_t heapBytes() const { return longKeys_.capacity() * sizeof(std::string) + longKeyBytes_; }
   bool mayGrow(size_t n) const { return (packed_.size() + n) * 2 > index_.size(); }
+  // Growing doubles the arrays; the old ones, freed at once, are smaller than the entries the
+  // table is turned into at the end, which tableBytes() already counts.
+  size_t growthPeakBytes() const { return 2 * tableBytes(); }
+  // The most bytes a table reserved for n keys holds: up to twice n entries, an index of up to
+  // four times n slots, and the n entries it is turned into.
+  static size_t reservePeakBytes(size_t n) {
+    return n * (2 * sizeof(PackedEntry) + 4 * sizeof(uint32_t) + sizeof(Entry));
+  }
   void clear() {
     std::vector<PackedEntry>().swap(packed_);
     std::vector<uint32_t>().swap(index_);

@@ -99,8 +99,8 @@ TEST(BigShuffle, ReduceByKeyWithManyStringKeys) {
     // table): map-side tables flush and the reduce side spills runs, with keys short and long.
     constexpr long n = kRecords / 2;
     auto word = [](long i) {
-      const uint64_t m = mix(uint64_t(i));
-      return std::to_string(m % 200'000) + std::string(m >> 60, 'q') + std::string(m >> 61, 'z');
+      const uint64_t w = mix(uint64_t(i)) % 200'000, tail = mix(w + 1);
+      return std::to_string(w) + std::string(tail >> 60, 'q') + std::string(tail >> 61, 'z');
     };
     auto pairs = t.sc->range(0, n, 1, kPartitions).map([word](long i) {
       return std::pair<std::string, long>(word(i), i % 7);

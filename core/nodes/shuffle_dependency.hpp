@@ -56,7 +56,7 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
         // held fills without rehashing (about a tenth of the combining time on many keys).
         const size_t expectedKeys = keysSeen_.load(std::memory_order_relaxed);
         if (expectedKeys > 0 &&
-            3 * CombineTable<K, C>::tableBytesFor(expectedKeys) < out.memoryLimit() / 2)
+            CombineTable<K, C>::reservePeakBytes(expectedKeys) < out.memoryLimit() / 2)
           combined.reserve(expectedKeys);
         auto flush = [&] {
           keysSeen_.store(std::max(keysSeen_.load(std::memory_order_relaxed), combined.size()),
