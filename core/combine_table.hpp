@@ -18,11 +18,12 @@ template <class K, class C>
 class CombineTable {
   // Combiners that own no heap memory never grow after they are made.
   static constexpr bool kFlatCombiner = std::is_trivially_copyable_v<C>;
+
+ public:
   // String keys with flat combiners (counts, sums) are packed into the entries.
   static constexpr bool kPacked = std::is_same_v<K, std::string> && kFlatCombiner;
   using Map = std::conditional_t<kPacked, PackedStringTable<C>, FlatHashMap<K, C>>;
 
- public:
   template <class X, class Create, class Merge>
   void upsertBlock(std::span<std::pair<K, X>> block, Create&& create, Merge&& merge) {
     [[maybe_unused]] const size_t before = map_.size();
@@ -51,6 +52,11 @@ class CombineTable {
   // The entries, in insertion order. Once they are read the table takes no more records
   // until clear().
   auto& entries() { return map_.entries(); }
+  // A packed table's entries as (hash, key bytes, value), without making entries().
+  template <class F>
+  void forEachPacked(F&& f) const requires kPacked {
+    map_.forEachPacked(f);
+  }
   void clear() {
     map_.clear();
     heap_ = 0;

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -104,6 +105,21 @@ class PackedStringTable {
         entries_.push_back(Entry{e.hash, {unpack(e.key), e.value}});
     }
     return entries_;
+  }
+  // Calls f(hash, key bytes, value) for every entry in insertion order, without making the
+  // keys std::strings: what a map task needs to write its buckets.
+  template <class F>
+  void forEachPacked(F&& f) const {
+    char bytes[16];
+    for (const PackedEntry& e : packed_) {
+      if (e.key.w1 == kLongKey) {
+        f(e.hash, std::string_view(longKeys_[e.key.w0]), e.value);
+      } else {
+        std::memcpy(bytes, &e.key.w0, 8);
+        std::memcpy(bytes + 8, &e.key.w1, 8);
+        f(e.hash, std::string_view(bytes, size_t(e.key.w1 >> 56)), e.value);
+      }
+    }
   }
   // Bytes of the table, counting the std::string entries it is turned into at the end.
   size_t tableBytes() const {

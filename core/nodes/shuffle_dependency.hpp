@@ -61,10 +61,7 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
         auto flush = [&] {
           keysSeen_.store(std::max(keysSeen_.load(std::memory_order_relaxed), combined.size()),
                           std::memory_order_relaxed);
-          auto& entries = combined.entries();
-          writeBuckets(
-              entries.size(), [&](size_t i) -> const std::pair<K, C>& { return entries[i].kv; },
-              [&](size_t i) { return entries[i].hash; }, out);
+          writeCombined(combined, out);
           combined.clear();
           out.spillIfOverLimit(out.memoryLimit() / 2);
         };
@@ -89,6 +86,26 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
   }
 
  private:
+  // Writes a combining table's entries into their partitions' buckets. A packed table's keys
+  // are encoded straight from their bytes, as std::strings would be, when the hash decides.
+  void writeCombined(CombineTable<K, C>& combined, sched::MapOutputWriter& out) const {
+    if constexpr (CombineTable<K, C>::kPacked) {
+      if (isHash_) {
+        const int r = numReducePartitions();
+        combined.forEachPacked([&](size_t hash, std::string_view key, const C& value) {
+          ByteBuffer& bucket = out.bucket(hashPartition(hash, r));
+          encodeStringBytes(bucket, key);
+          encode(bucket, value);
+        });
+        return;
+      }
+    }
+    auto& entries = combined.entries();
+    writeBuckets(
+        entries.size(), [&](size_t i) -> const std::pair<K, C>& { return entries[i].kv; },
+        [&](size_t i) { return entries[i].hash; }, out);
+  }
+
   // Encodes n records into their partitions' buckets, asking the partitioner a block at a
   // time; a hash partitioner reuses the key hash (stored by the combining table).
   template <class Record, class HashOf>
