@@ -51,7 +51,7 @@ class PackedStringTable {
     for (size_t base = 0; base < block.size(); base += kChunk) {
       const size_t n = std::min(kChunk, block.size() - base);
       auto* recs = block.data() + base;
-      if ((packed_.size() + n) * 2 > index_.size()) grow(packed_.size() + n);
+      if (mayGrow(n)) grow(packed_.size() + n);
       // Hash and pack the chunk, prefetching index slots, then the entries they hold: the
       // probes that follow find their lines arriving instead of stalling on each in turn.
       for (size_t i = 0; i < n; ++i) {
@@ -110,16 +110,8 @@ class PackedStringTable {
   // keys std::strings: what a map task needs to write its buckets.
   template <class F>
   void forEachPacked(F&& f) const {
-    char bytes[16];
-    for (const PackedEntry& e : packed_) {
-      if (e.key.w1 == kLongKey) {
-        f(e.hash, std::string_view(longKeys_[e.key.w0]), e.value);
-      } else {
-        std::memcpy(bytes, &e.key.w0, 8);
-        std::memcpy(bytes + 8, &e.key.w1, 8);
-        f(e.hash, std::string_view(bytes, size_t(e.key.w1 >> 56)), e.value);
-      }
-    }
+    char buffer[16];
+    for (const PackedEntry& e : packed_) f(e.hash, keyBytes(e.key, buffer), e.value);
   }
   // Bytes of the table, counting the std::string entries it is turned into at the end.
   size_t tableBytes() const {
@@ -167,12 +159,17 @@ class PackedStringTable {
     std::memcpy(bytes, s.data(), s.size());
     return {load64(bytes), load64(bytes + 8) | (uint64_t(s.size()) << 56)};
   }
+  // A key's bytes: a long key's string, or a short key's words laid out in `buffer`.
+  std::string_view keyBytes(const Packed& k, char (&buffer)[16]) const {
+    if (k.w1 == kLongKey) return longKeys_[k.w0];
+    std::memcpy(buffer, &k.w0, 8);
+    std::memcpy(buffer + 8, &k.w1, 8);
+    return std::string_view(buffer, size_t(k.w1 >> 56));
+  }
   std::string unpack(const Packed& k) {
     if (k.w1 == kLongKey) return std::move(longKeys_[k.w0]);
-    char bytes[16];
-    std::memcpy(bytes, &k.w0, 8);
-    std::memcpy(bytes + 8, &k.w1, 8);
-    return std::string(bytes, size_t(k.w1 >> 56));
+    char buffer[16];
+    return std::string(keyBytes(k, buffer));
   }
 
   size_t slotOf(size_t h) const { return (h * 0x9e3779b97f4a7c15ULL) >> shift_; }

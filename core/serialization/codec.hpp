@@ -147,7 +147,7 @@ struct Codec {
   }
 };
 
-// A std::string's encoding, written from any bytes (a key a table holds packed).
+// The encoding Codec<std::string>::put writes, from any bytes (a key a table holds packed).
 inline void encodeStringBytes(ByteBuffer& out, std::string_view s) {
   out.putVarint(s.size());
   out.append(s.data(), s.size());
@@ -157,12 +157,8 @@ template <class C, class Tr, class A>
 struct Codec<std::basic_string<C, Tr, A>> {
   using S = std::basic_string<C, Tr, A>;
   static void put(ByteBuffer& out, const S& s) {
-    if constexpr (sizeof(C) == 1) {
-      encodeStringBytes(out, std::string_view(reinterpret_cast<const char*>(s.data()), s.size()));
-    } else {
-      out.putVarint(s.size());
-      out.append(s.data(), s.size() * sizeof(C));
-    }
+    out.putVarint(s.size());
+    out.append(s.data(), s.size() * sizeof(C));
   }
   static S get(ByteReader& in) {
     size_t n = in.getVarint();
