@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <memory>
 #include <new>
@@ -84,6 +85,28 @@ template <class T, class F>
 ReadingSink<T, F> makeReadingSink(F f) {
   return ReadingSink<T, F>(std::move(f));
 }
+
+// Passes everything on to `out` (blocks, shared blocks, the size hint) and adds the records it
+// passes to `count`: the task metrics' counters sit between operators without hiding from the
+// consumer what its producer said.
+template <class T>
+class CountingSink final : public BlockSink<T> {
+ public:
+  CountingSink(BlockSink<T>& out, uint64_t& count) : out_(out), count_(count) {}
+  void push(std::span<T> block) override {
+    count_ += block.size();
+    out_.push(block);
+  }
+  void pushShared(std::span<const T> block) override {
+    count_ += block.size();
+    out_.pushShared(block);
+  }
+  void expect(size_t records) override { out_.expect(records); }
+
+ private:
+  BlockSink<T>& out_;
+  uint64_t& count_;
+};
 
 // Collects records produced one at a time and pushes them downstream a block at a time.
 // Records are constructed in raw storage, so addFrom() builds one straight from an operator's

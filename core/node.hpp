@@ -38,15 +38,7 @@ class Node : public sched::LineageNode {
     sched::TaskMetrics* m = sched::TaskMetrics::current();
     if (m && m->computeDepth == 0) {
       ++m->computeDepth;
-      auto counted = makeSink<T>(
-          [&](std::span<T> block) {
-            m->recordsOut += block.size();
-            out.push(block);
-          },
-          [&](std::span<const T> block) {
-            m->recordsOut += block.size();
-            out.pushShared(block);
-          });
+      CountingSink<T> counted(out, m->recordsOut);
       try {
         computeCounted(p, counted);
       } catch (...) {
@@ -136,10 +128,7 @@ class Node : public sched::LineageNode {
     // A stage's first operators (sources, shuffle readers, checkpoints) count what they read.
     sched::TaskMetrics* m = sched::TaskMetrics::current();
     if (m && readsStageInput()) {
-      auto counted = makeSink<T>([&](std::span<T> block) {
-        m->recordsIn += block.size();
-        out.push(block);
-      });
+      CountingSink<T> counted(out, m->recordsIn);
       return produceUncounted(p, counted);
     }
     produceUncounted(p, out);

@@ -355,5 +355,40 @@ TEST(Shuffle, DefaultPartitionCount) {
   EXPECT_EQ(sc2->parallelize(std::vector<KV>{{1, 1}}, 7).groupByKey().getNumPartitions(), 3);
 }
 
+// The reduce side of a shuffle of fixed-size records says how many will come (BlockSink::expect),
+// so a consumer that gathers the partition (the sort) sizes its buffer once. The hint must pass
+// the task metrics' counting sinks between the operators: it once stopped there unnoticed.
+TEST(Shuffle, ReaderTellsItsConsumerHowManyRecordsFollow) {
+  auto sc = makeContext();
+  std::vector<KV> data;
+  for (int i = 0; i < 5000; ++i) data.push_back({i * 7919 % 1000, i});
+  auto shuffled = sc->parallelize(data, 4).partitionBy(3);
+  class HintSink final : public detail::BlockSink<KV> {
+   public:
+    void push(std::span<KV> block) override { records += block.size(); }
+    void expect(size_t n) override { hint = int64_t(n); }
+    int64_t hint = -1;
+    uint64_t records = 0;
+  };
+  auto node = shuffled.node();
+  auto results = node->runtime().runJob(*node, {0, 1, 2}, [node](int p) {
+    HintSink sink;
+    node->compute(p, sink);
+    ByteBuffer out;
+    out.put(sink.hint);
+    out.put(sink.records);
+    return out;
+  });
+  uint64_t total = 0;
+  for (const auto& r : results) {
+    ByteReader in(r.span());
+    const auto hint = in.get<int64_t>();
+    const auto records = in.get<uint64_t>();
+    EXPECT_EQ(hint, int64_t(records));
+    total += records;
+  }
+  EXPECT_EQ(total, data.size());
+}
+
 }  // namespace
 }  // namespace kiln::test
