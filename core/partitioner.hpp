@@ -92,6 +92,31 @@ class RangePartitioner final : public Partitioner<K> {
     return ascending_ ? p : int(bounds_.size()) - p;
   }
   void getPartitions(std::span<const K* const> keys, int* out) const override {
+    if constexpr (detail::kIsByteKey<K, Less>) {
+      if (!heads_.empty()) {
+        // The heads searched without branches: a random key's search mispredicted about half
+        // its steps (TeraSort: 8 % of a sort's time). A key whose head equals a bound's takes
+        // the exact path.
+        const uint64_t* const heads = heads_.data();
+        const size_t m = heads_.size();
+        for (size_t i = 0; i < keys.size(); ++i) {
+          const uint64_t h = detail::byteKeyHead(*keys[i]);
+          const uint64_t* at = heads;
+          for (size_t len = m; len > 1;) {
+            const size_t half = len / 2;
+            at = at[half] < h ? at + half : at;
+            len -= half;
+          }
+          const size_t below = size_t(at - heads) + (*at < h);  // heads under the key's
+          if (below < m && heads[below] == h) {
+            out[i] = RangePartitioner::getPartition(*keys[i]);
+          } else {
+            out[i] = ascending_ ? int(below) : int(m - below);
+          }
+        }
+        return;
+      }
+    }
     for (size_t i = 0; i < keys.size(); ++i) out[i] = RangePartitioner::getPartition(*keys[i]);
   }
   bool equals(const PartitionerBase& o) const override {

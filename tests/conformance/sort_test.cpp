@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <random>
 
 #include "../test_support.hpp"
 
@@ -165,16 +166,40 @@ TEST(ConformanceSort, RangePartitionerOfByteKeysMatchesByteOrder) {
   auto byteLess = [](const Key& a, const Key& b) {
     return std::memcmp(a.data(), b.data(), 10) < 0;
   };
-  for (bool ascending : {true, false}) {
-    RangePartitioner<Key> fast(bounds, ascending);
-    RangePartitioner<Key, decltype(byteLess)> reference(bounds, ascending, byteLess);
-    for (uint64_t head : {0ULL, 5ULL, 6ULL, 9ULL, 10ULL, 1000ULL, ~0ULL})
-      for (int b8 : {0, 1, 3, 200, 255})
-        for (int b9 : {0, 1, 7, 9, 255}) {
-          const Key k = key(head, static_cast<unsigned char>(b8), static_cast<unsigned char>(b9));
-          ASSERT_EQ(fast.getPartition(k), reference.getPartition(k))
-              << "head " << head << " bytes " << b8 << " " << b9 << " ascending " << ascending;
-        }
+  // One key at a time and a block at a time (the shuffle's path, searched differently).
+  auto check = [&](const std::vector<Key>& bounds, const std::vector<Key>& keys) {
+    for (bool ascending : {true, false}) {
+      RangePartitioner<Key> fast(bounds, ascending);
+      RangePartitioner<Key, decltype(byteLess)> reference(bounds, ascending, byteLess);
+      std::vector<const Key*> pointers;
+      for (const Key& k : keys) pointers.push_back(&k);
+      std::vector<int> block(keys.size());
+      fast.getPartitions(pointers, block.data());
+      for (size_t i = 0; i < keys.size(); ++i) {
+        const int want = reference.getPartition(keys[i]);
+        ASSERT_EQ(fast.getPartition(keys[i]), want) << "key " << i << " ascending " << ascending;
+        ASSERT_EQ(block[i], want) << "key " << i << " in a block, ascending " << ascending;
+      }
+    }
+  };
+  std::vector<Key> keys;
+  for (uint64_t head : {0ULL, 5ULL, 6ULL, 9ULL, 10ULL, 1000ULL, ~0ULL})
+    for (int b8 : {0, 1, 3, 200, 255})
+      for (int b9 : {0, 1, 7, 9, 255})
+        keys.push_back(key(head, static_cast<unsigned char>(b8), static_cast<unsigned char>(b9)));
+  check(bounds, keys);
+  // Any number of bounds; keys drawn near them (equal heads) and anywhere.
+  std::mt19937_64 rng(42);
+  for (size_t count : {1, 2, 3, 36, 100}) {
+    std::vector<Key> sortedBounds;
+    for (size_t i = 0; i < count; ++i)
+      sortedBounds.push_back(key(rng() % 64, static_cast<unsigned char>(rng()), 0));
+    std::sort(sortedBounds.begin(), sortedBounds.end(), byteLess);
+    std::vector<Key> near;
+    for (int i = 0; i < 2000; ++i)
+      near.push_back(i % 2 ? key(rng() % 66, static_cast<unsigned char>(rng() % 3), 0)
+                           : key(rng(), static_cast<unsigned char>(rng()), 1));
+    check(sortedBounds, near);
   }
 }
 
