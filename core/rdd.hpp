@@ -371,6 +371,12 @@ class RDD {
                                  std::function<ByteBuffer(int)> perPartition,
                                  const sched::JobHooks& hooks = {}) const;
   std::vector<int> allPartitions() const;
+  // Range bounds for `target` sorted partitions from a sample of keyOf(record) (a job, as
+  // sortByKey's in Spark), and the sort by a range partitioner built from them.
+  template <class Key, class KeyOf, class Less>
+  std::vector<Key> sampleRangeBounds(KeyOf keyOf, int target, const Less& less) const;
+  template <class Less>
+  RDD<T> sortByRange(std::vector<K> bounds, bool ascending, Less less) const;
   // Records per partition (a job): count and zipWithIndex.
   std::vector<long> partitionCounts() const;
 
