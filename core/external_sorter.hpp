@@ -60,7 +60,7 @@ class ExternalSorter {
 
   void emitTo(BlockSink<KV>& out) {
     if constexpr (kSortTags) {
-      if (runs_.count() == 0 && records_.size() > 1 && records_.size() < UINT32_MAX) {
+      if (runs_.count() == 0 && tagsFit()) {
         // Gathered into blocks in the tags' order, not into a second whole-partition array:
         // half the memory, and no fresh pages to fault in.
         emitInOrder(sortedPositions(), out);
@@ -89,9 +89,11 @@ class ExternalSorter {
                                     std::is_trivially_copyable_v<K> && sizeof(K) <= 32 &&
                                     sizeof(KV) >= 64;
   static constexpr bool kByteKeys = kIsByteKey<K, Less>;
+  // Whether the buffer is worth tags and their positions fit 32 bits.
+  bool tagsFit() const { return records_.size() > 1 && records_.size() < UINT32_MAX; }
   void sortBuffer() {
     if constexpr (kSortTags) {
-      if (records_.size() > 1 && records_.size() < UINT32_MAX) {
+      if (tagsFit()) {
         std::vector<KV> sorted;
         sorted.reserve(records_.size());
         gatherInOrder(sortedPositions(), [&](const KV& kv) { sorted.push_back(kv); });
