@@ -12,6 +12,25 @@
 
 namespace kiln::detail {
 
+// The index of positions both combining tables (this one and PackedStringTable) probe: a
+// power-of-two array of entry positions, linear probing from a Fibonacci hash of the key hash.
+inline constexpr uint32_t kEmptySlot = UINT32_MAX;
+inline size_t indexSlot(size_t h, int shift) { return (h * 0x9e3779b97f4a7c15ULL) >> shift; }
+// Makes `index` `cap` empty slots (a power of two), sets `shift` to match, and enters the
+// positions 0..count-1, position p by its entry's hash hashOf(p).
+template <class HashOf>
+void rebuildIndex(std::vector<uint32_t>& index, int& shift, size_t cap, size_t count,
+                  HashOf&& hashOf) {
+  index.assign(cap, kEmptySlot);
+  shift = 64 - __builtin_ctzll(cap);
+  const size_t mask = cap - 1;
+  for (size_t pos = 0; pos < count; ++pos) {
+    size_t s = indexSlot(hashOf(pos), shift);
+    while (index[s] != kEmptySlot) s = (s + 1) & mask;
+    index[s] = uint32_t(pos);
+  }
+}
+
 template <class K, class V>
 class FlatHashMap {
  public:
@@ -95,20 +114,13 @@ class FlatHashMap {
   }
 
  private:
-  static constexpr uint32_t kEmpty = UINT32_MAX;
+  static constexpr uint32_t kEmpty = kEmptySlot;
   // Fibonacci hashing spreads identity hashes (std::hash of integers) over the table.
-  size_t slotOf(size_t h) const { return (h * 0x9e3779b97f4a7c15ULL) >> shift_; }
+  size_t slotOf(size_t h) const { return indexSlot(h, shift_); }
   void grow() {
     size_t cap = index_.empty() ? 16 : index_.size() * 2;
-    index_.assign(cap, kEmpty);
     entries_.reserve(cap / 2);  // the entries grow here only, in step with the index
-    shift_ = 64 - __builtin_ctzll(cap);
-    size_t mask = cap - 1;
-    for (size_t pos = 0; pos < entries_.size(); ++pos) {
-      size_t i = slotOf(entries_[pos].hash);
-      while (index_[i] != kEmpty) i = (i + 1) & mask;
-      index_[i] = uint32_t(pos);
-    }
+    rebuildIndex(index_, shift_, cap, entries_.size(), [&](size_t p) { return entries_[p].hash; });
   }
 
   std::vector<Entry> entries_;

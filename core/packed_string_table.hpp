@@ -141,7 +141,7 @@ class PackedStringTable {
  private:
   static constexpr uint64_t kLongKey = ~0ULL;
   static constexpr size_t kMaxPacked = 15;
-  static constexpr uint32_t kEmpty = UINT32_MAX;
+  static constexpr uint32_t kEmpty = kEmptySlot;
 
   static Packed pack(const std::string& s) {
     const size_t n = s.size();
@@ -172,20 +172,13 @@ class PackedStringTable {
     return std::string(keyBytes(k, buffer));
   }
 
-  size_t slotOf(size_t h) const { return (h * 0x9e3779b97f4a7c15ULL) >> shift_; }
+  size_t slotOf(size_t h) const { return indexSlot(h, shift_); }
   // Makes the index hold at least 2 * keys slots, and the entries room for keys.
   void grow(size_t keys) {
     size_t cap = index_.empty() ? 16 : index_.size();
     while (keys * 2 > cap) cap *= 2;
-    index_.assign(cap, kEmpty);
     packed_.reserve(cap / 2);
-    shift_ = 64 - __builtin_ctzll(cap);
-    const size_t mask = cap - 1;
-    for (size_t pos = 0; pos < packed_.size(); ++pos) {
-      size_t s = slotOf(packed_[pos].hash);
-      while (index_[s] != kEmpty) s = (s + 1) & mask;
-      index_[s] = uint32_t(pos);
-    }
+    rebuildIndex(index_, shift_, cap, packed_.size(), [&](size_t p) { return packed_[p].hash; });
   }
 
   std::vector<PackedEntry> packed_;
