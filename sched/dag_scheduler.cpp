@@ -99,9 +99,10 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
                                 const std::vector<int>& partitions, ExecutorBackend& backend) {
   JobOutcome outcome;
   outcome.results.resize(partitions.size());
+  outcome.sources.resize(partitions.size());
   const int numExec = backend.numExecutors();
 
-  if (partitions.empty()) return JobOutcome{true, false, "", {}};
+  if (partitions.empty()) return JobOutcome{true, false, "", {}, {}};
   auto stopped = [&] {
     outcome.stopped = true;
     outcome.error = "Job " + std::to_string(job) + " stopped at a safe point: SIGUSR1 received";
@@ -295,7 +296,10 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
     }
     run.done[i] = 1;
     if (onTaskSuccess_) onTaskSuccess_(o);
-    if (run.stage == &resultStage) outcome.results[i] = std::move(o.result);
+    if (run.stage == &resultStage) {
+      outcome.results[i] = std::move(o.result);
+      outcome.sources[i] = {o.executor, o.task.attempt};
+    }
     if (--run.remaining > 0) continue;
     bool wasResult = run.stage == &resultStage;
     auto finished = std::move(*it);

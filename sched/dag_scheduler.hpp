@@ -18,11 +18,19 @@
 
 namespace kiln::sched {
 
+// Which task attempt made a result, on which executor; executor -1: the driver alone holds it
+// (merged on the driver, or made in local mode).
+struct ResultSource {
+  int executor = -1;
+  int attempt = 0;
+};
+
 struct JobOutcome {
   bool ok = false;
   bool stopped = false;  // not failed: stopped at a safe point on request (stop_signal.hpp)
   std::string error;
-  std::vector<ByteBuffer> results;  // one per requested partition, in request order
+  std::vector<ByteBuffer> results;    // one per requested partition, in request order
+  std::vector<ResultSource> sources;  // where each result was made
 };
 
 class DagScheduler {

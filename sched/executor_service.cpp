@@ -10,18 +10,21 @@
 
 namespace kiln::sched {
 
-bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const ExecutorChannels& ch) {
+bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const ExecutorChannels& ch,
+              KeptResults& kept) {
   mpi::MessageChannel fromDriver(ch.control, kTagToExecutor);
   mpi::MessageChannel toDriver(ch.control, kTagToDriver);
   bool jobOk = false;
   runner.runWith([&] {
     mpi::Backoff backoff;
-    auto report = [&](const TaskOutcome& o) {
+    auto report = [&](TaskOutcome& o) {
       ByteBuffer msg;
       msg.put(ControlKind::Outcome);
       encodeOutcome(msg, o);
       toDriver.send(0, msg);
-      if (sentSeparately(o.result.size())) toDriver.send(0, o.result);
+      if (!sentSeparately(o.result.size())) return;
+      toDriver.send(0, o.result);
+      if (o.ok && o.task.kind == TaskKind::Result) kept.keep(o.task, std::move(o.result));
     };
     bool stopReported = false;
     while (true) {

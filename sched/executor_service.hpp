@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "kept_results.hpp"
 #include "shuffle_store.hpp"
 #include "task_runner.hpp"
 
@@ -20,7 +21,9 @@ struct ExecutorChannels {
   std::function<void(MPI_Comm, ByteReader&)> onExecutors;
 };
 
-// Returns the driver's verdict: true when the job succeeded.
-bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const ExecutorChannels& ch);
+// Returns the driver's verdict: true when the job succeeded. The large results this executor
+// sent go to `kept` too (the driver does not send them back).
+bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const ExecutorChannels& ch,
+              KeptResults& kept);
 
 }  // namespace kiln::sched

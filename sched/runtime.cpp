@@ -7,6 +7,7 @@
 #include "../mpi/message_channel.hpp"
 #include "../mpi/polling.hpp"
 #include "executor_service.hpp"
+#include "kept_results.hpp"
 #include "lineage_identity.hpp"
 #include "local_backend.hpp"
 #include "map_output_writer.hpp"
@@ -26,9 +27,15 @@ ByteBuffer encodeJobOutcome(const JobOutcome& o) {
   b.putString(o.error);
   b.put(uint64_t(o.ok ? o.results.size() : 0));
   if (!o.ok) return b;
-  for (const auto& r : o.results) {
+  for (size_t i = 0; i < o.results.size(); ++i) {
+    const ByteBuffer& r = o.results[i];
     b.putVarint(r.size());
-    if (!sentSeparately(r.size())) b.append(r.data(), r.size());  // else broadcast on its own
+    if (!sentSeparately(r.size())) {
+      b.append(r.data(), r.size());
+    } else {  // shared on its own, from where it was made (shareSeparateResults)
+      b.put(int32_t(o.sources[i].executor));
+      b.put(int32_t(o.sources[i].attempt));
+    }
   }
   return b;
 }
@@ -40,20 +47,38 @@ JobOutcome decodeJobOutcome(ByteReader& r, std::vector<size_t>& separate) {
   o.stopped = r.get<uint8_t>() != 0;
   o.error = std::string(r.getString());
   o.results.resize(r.get<uint64_t>());
-  for (auto& res : o.results) {
+  o.sources.resize(o.results.size());
+  for (size_t i = 0; i < o.results.size(); ++i) {
     size_t n = r.getVarint();
-    if (sentSeparately(n))
-      separate.push_back(size_t(&res - o.results.data()));
-    else
-      res.append(r.take(n), n);
+    if (sentSeparately(n)) {
+      separate.push_back(i);
+      o.sources[i].executor = r.get<int32_t>();
+      o.sources[i].attempt = r.get<int32_t>();
+    } else {
+      o.results[i].append(r.take(n), n);
+    }
   }
   return o;
 }
 
-// After the outcome's broadcast, the results it left out (`which`), each straight from the
-// driver's buffer into the executors' (empty until then).
-void broadcastSeparateResults(MPI_Comm comm, JobOutcome& o, const std::vector<size_t>& which) {
-  for (size_t i : which) mpi::broadcastBytes(comm, 0, o.results[i]);
+// After the outcome's broadcast, the results it left out (`which`), each straight into the
+// receivers' buffers (empty until then). The driver broadcasts those only it holds; an
+// executor's own result goes from it to the other executors (`kept`: this executor's results;
+// null on the driver), never back to where it was made.
+void shareSeparateResults(const mpi::Session& s, JobOutcome& o, const std::vector<size_t>& which,
+                          KeptResults* kept) {
+  for (size_t i : which)
+    if (o.sources[i].executor < 0) mpi::broadcastBytes(s.control(), 0, o.results[i]);
+  if (!kept) return;
+  int executor = 0, numExecutors = 1;
+  MPI_Comm_rank(s.executors(), &executor);
+  MPI_Comm_size(s.executors(), &numExecutors);
+  for (size_t i : which) {
+    const ResultSource& from = o.sources[i];
+    if (from.executor < 0) continue;
+    if (from.executor == executor) o.results[i] = kept->take(int(i), from.attempt);
+    if (numExecutors > 1) mpi::broadcastBytes(s.executors(), from.executor, o.results[i]);
+  }
 }
 
 [[noreturn]] void fatal(int rank, const std::exception& e) {
@@ -178,6 +203,7 @@ JobOutcome Runtime::driveJob(int64_t job, const LineageNode& rdd,
       ByteBuffer merged = hooks.merge(out.results, !localMode());
       out.results.clear();
       out.results.push_back(std::move(merged));
+      out.sources.assign(1, ResultSource{});  // the driver alone holds the merged result
     }
     if (out.ok && hooks.commit) hooks.commit(out.results);
   } catch (const std::exception& e) {
@@ -258,7 +284,7 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
       std::vector<size_t> separate;
       for (size_t i = 0; i < out.results.size(); ++i)
         if (out.ok && sentSeparately(out.results[i].size())) separate.push_back(i);
-      broadcastSeparateResults(session_.control(), out, separate);
+      shareSeparateResults(session_, out, separate, nullptr);
     } catch (const std::exception& e) {
       fatal(0, e);
     }
@@ -269,7 +295,8 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
                         [this](const auto& t) { return runTask(t); });
       ExecutorChannels ch{session_.control(), session_.executors(), options_.maxExchangeRoundBytes,
                           hooks.onExecutors};
-      serveJob(job, runner, store_, ch);
+      KeptResults kept;
+      serveJob(job, runner, store_, ch, kept);
       mpi::broadcastBytes(session_.control(), 0, payload);
       ByteReader in(payload.span());
       std::vector<size_t> separate;
@@ -282,7 +309,7 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
         s.identity = std::string(in.getString());
         s.dir = std::string(in.getString());
       }
-      broadcastSeparateResults(session_.control(), out, separate);
+      shareSeparateResults(session_, out, separate, &kept);
     } catch (const std::exception& e) {
       fatal(session_.rank(), e);
     }
