@@ -44,10 +44,23 @@ std::string_view trimCR(const char* b, const char* e) {
 
 }  // namespace
 
-void readSplitLines(const FileSplit& split, const std::function<bool(std::string_view)>& onLine,
-                    size_t chunkBytes) {
+void readSplitLines(const FileSplit& split, const LineBatchFn& onLines, size_t chunkBytes) {
   if (split.length == 0) return;
   File file(split.path);
+  // Lines found since the last call of onLines; they point into buf, so they go out before
+  // every refill moves it.
+  constexpr size_t kBatchLines = 1024;
+  std::vector<std::string_view> batch;
+  batch.reserve(kBatchLines);
+  auto flush = [&] {
+    if (batch.empty()) return;
+    onLines(batch);
+    batch.clear();
+  };
+  auto onLine = [&](std::string_view line) {
+    batch.push_back(line);
+    if (batch.size() == kBatchLines) flush();
+  };
   const uint64_t end = split.start + split.length;
   // A window onto the file, refilled chunk by chunk. It is per thread and kept across tasks,
   // so a task neither page-faults a fresh buffer in nor streams its split through the cache.
@@ -58,6 +71,7 @@ void readSplitLines(const FileSplit& split, const std::function<bool(std::string
   size_t p = 0;                 // the current position in buf
   // Moves buf[p, len) to the front and reads on after it; false at the end of the file.
   auto refill = [&]() {
+    flush();
     size_t keep = len - p;
     std::memmove(buf.data(), buf.data() + p, keep);
     base += p;
@@ -98,13 +112,14 @@ void readSplitLines(const FileSplit& split, const std::function<bool(std::string
       size_t seen = len - p;
       if (!refill()) {
         if (len > p) onLine(trimCR(buf.data() + p, buf.data() + len));  // no final newline
+        flush();
         return;
       }
       scan = seen;
     }
-    if (!onLine(trimCR(buf.data() + p, nl))) return;
+    onLine(trimCR(buf.data() + p, nl));
     size_t q = size_t(nl - buf.data());
-    if (base + q >= end) return;
+    if (base + q >= end) return flush();
     p = q + 1;
   }
 }

@@ -33,9 +33,8 @@ std::vector<std::string> readAllSplits(const std::string& path, uint64_t splitBy
   for (const auto& s : io::computeSplits({path}, 1, splitBytes))
     io::readSplitLines(
         s,
-        [&](std::string_view l) {
-          lines.emplace_back(l);
-          return true;
+        [&](std::span<const std::string_view> batch) {
+          lines.insert(lines.end(), batch.begin(), batch.end());
         },
         chunk);
   return lines;

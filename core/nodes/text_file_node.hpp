@@ -29,14 +29,15 @@ class TextFileNode final : public Node<std::string> {
     // Strings in the block are reassigned, not reallocated, from one block to the next.
     std::vector<std::string> block(kBlockRecords);
     size_t n = 0;
-    io::readSplitLines(splits_[size_t(p)], [&](std::string_view line) {
-      block[n++].assign(line);
-      if (n == kBlockRecords) {
-        TaskContext::checkCancelled();
-        out.push(std::span<std::string>(block.data(), n));
-        n = 0;
+    io::readSplitLines(splits_[size_t(p)], [&](std::span<const std::string_view> lines) {
+      for (std::string_view line : lines) {
+        block[n++].assign(line);
+        if (n == kBlockRecords) {
+          TaskContext::checkCancelled();
+          out.push(std::span<std::string>(block.data(), n));
+          n = 0;
+        }
       }
-      return true;
     });
     if (n) out.push(std::span<std::string>(block.data(), n));
     sched::countInputBytes(splits_[size_t(p)].length);
