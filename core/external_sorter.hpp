@@ -1,7 +1,9 @@
 // Sorts a partition's records by key within a memory limit: records collect in a buffer; when it
 // outgrows the task's share of the executor's budget it is sorted and written out as a run. At
 // the end the runs and the buffer are merged. Stable: equal keys keep their arrival order (runs
-// are merged oldest first on ties).
+// are merged oldest first on ties). A record's key is keyOf(record): a pair's first member
+// (sortByKey), or the user's key function (sortBy on large records, which sorts the records
+// themselves instead of keyed copies of them).
 #pragma once
 
 #include <algorithm>
@@ -24,85 +26,106 @@
 
 namespace kiln::detail {
 
-template <class K, class V, class Less>
+// The key of a pair record.
+struct FirstOf {
+  template <class K, class V>
+  const K& operator()(const std::pair<K, V>& kv) const {
+    return kv.first;
+  }
+};
+
+// Whether records of type R are plain bytes: trivially copyable, or a pair of such (std::pair's
+// assignment operators are not trivial, but its members are what is copied).
+template <class R>
+inline constexpr bool kPlainBytes = std::is_trivially_copyable_v<R>;
+template <class A, class B>
+inline constexpr bool kPlainBytes<std::pair<A, B>> =
+    std::is_trivially_copyable_v<A>&& std::is_trivially_copyable_v<B>;
+
+template <class R, class KeyOf, class Less>
 class ExternalSorter {
-  using KV = std::pair<K, V>;
+  using K = std::decay_t<std::invoke_result_t<const KeyOf&, const R&>>;
 
  public:
-  ExternalSorter(sched::Runtime& rt, bool ascending, const Less& less)
+  ExternalSorter(sched::Runtime& rt, bool ascending, const Less& less, KeyOf keyOf = KeyOf())
       : ascending_(ascending),
         less_(less),
+        keyOf_(std::move(keyOf)),
         limit_(rt.taskMemoryLimit()),
         runs_(rt.scratch(), "sort") {}
 
   // Sizes the buffer for `records` up front when they fit the memory limit (else it grows and
   // spills as usual).
   void expect(size_t records) {
-    if (records_.empty() && records * sizeof(KV) + heap_ <= limit_) records_.reserve(records);
+    if (records_.empty() && records * sizeof(R) + heap_ <= limit_) records_.reserve(records);
   }
 
-  void insertBlock(std::span<KV> block) {
+  void insertBlock(std::span<R> block) {
     if (records_.size() + block.size() > records_.capacity()) {
       // Growing briefly holds the old and the new array: spill first if that is too much.
       size_t grown = std::max(2 * records_.capacity(), records_.size() + block.size());
-      if (!records_.empty() && (records_.capacity() + grown) * sizeof(KV) + heap_ > limit_) {
+      if (!records_.empty() && (records_.capacity() + grown) * sizeof(R) + heap_ > limit_) {
         spill();
         grown = block.size() * 2;
       }
       records_.reserve(grown);
     }
-    for (KV& kv : block) {
-      heap_ += heapBytes(kv);
-      records_.push_back(std::move(kv));
+    for (R& r : block) {
+      heap_ += heapBytes(r);
+      records_.push_back(std::move(r));
     }
-    if (records_.capacity() * sizeof(KV) + heap_ > limit_) spill();
+    if (records_.capacity() * sizeof(R) + heap_ > limit_) spill();
   }
 
-  void emitTo(BlockSink<KV>& out) {
+  void emitTo(BlockSink<R>& out) {
     if constexpr (kSortTags) {
       if (runs_.count() == 0 && tagsFit()) {
         // Gathered into blocks in the tags' order, not into a second whole-partition array:
         // half the memory, and no fresh pages to fault in.
         emitInOrder(sortedPositions(), out);
-        std::vector<KV>().swap(records_);
+        std::vector<R>().swap(records_);
         return;
       }
     }
     sortBuffer();
     if (runs_.count() == 0) {
       for (size_t i = 0; i < records_.size(); i += kBlockRecords)
-        out.push(std::span<KV>(records_.data() + i, std::min(kBlockRecords, records_.size() - i)));
+        out.push(std::span<R>(records_.data() + i, std::min(kBlockRecords, records_.size() - i)));
     } else {
-      BlockBuilder<KV> builder(out);
+      BlockBuilder<R> builder(out);
       merge(builder);
       builder.flush();
     }
-    std::vector<KV>().swap(records_);
+    std::vector<R>().swap(records_);
   }
 
  private:
   bool before(const K& a, const K& b) const { return ascending_ ? less_(a, b) : less_(b, a); }
-  // Large records with small keys (TeraSort: 10-byte keys, 110-byte pairs) sort as (key,
+  decltype(auto) keyOf(const R& r) const { return keyOf_(r); }
+
+ public:
+  // Large records with small keys (TeraSort: 10-byte keys, 100-byte records) sort as (key,
   // position) tags, then move once into place: a merge sort would move every record about
   // log2(n) times.
-  static constexpr bool kSortTags = std::is_trivially_copyable_v<V> &&
-                                    std::is_trivially_copyable_v<K> && sizeof(K) <= 32 &&
-                                    sizeof(KV) >= 64;
+  static constexpr bool kSortTags =
+      kPlainBytes<R> && std::is_trivially_copyable_v<K> && sizeof(K) <= 32 && sizeof(R) >= 64;
+
+ private:
   static constexpr bool kByteKeys = kIsByteKey<K, Less>;
   // Whether the buffer is worth tags and their positions fit 32 bits.
   bool tagsFit() const { return records_.size() > 1 && records_.size() < UINT32_MAX; }
   void sortBuffer() {
     if constexpr (kSortTags) {
       if (tagsFit()) {
-        std::vector<KV> sorted;
+        std::vector<R> sorted;
         sorted.reserve(records_.size());
-        gatherInOrder(sortedPositions(), [&](const KV& kv) { sorted.push_back(kv); });
+        gatherInOrder(sortedPositions(), [&](const R& r) { sorted.push_back(r); });
         records_.swap(sorted);
         return;
       }
     }
     std::stable_sort(records_.begin(), records_.end(),
-                     [&](const KV& a, const KV& b) { return before(a.first, b.first); });
+                     [&](const R& a, const R& b) { return before(keyOf(a), keyOf(b)); });
   }
   // The buffer's positions in sorted (stable) order.
   std::vector<uint32_t> sortedPositions() const {
@@ -110,7 +133,7 @@ class ExternalSorter {
       return sortByByteTags();
     } else {
       std::vector<std::pair<K, uint32_t>> tags(records_.size());
-      for (size_t i = 0; i < records_.size(); ++i) tags[i] = {records_[i].first, uint32_t(i)};
+      for (size_t i = 0; i < records_.size(); ++i) tags[i] = {keyOf(records_[i]), uint32_t(i)};
       // The position breaks ties, so the result is the stable order.
       std::sort(tags.begin(), tags.end(), [&](const auto& a, const auto& b) {
         if (before(a.first, b.first)) return true;
@@ -131,20 +154,20 @@ class ExternalSorter {
     for (size_t i = 0; i < n; ++i) {
       if (i + kAhead < n) {
         const char* ahead = reinterpret_cast<const char*>(&records_[order[i + kAhead]]);
-        for (size_t line = 0; line < sizeof(KV); line += 64) __builtin_prefetch(ahead + line);
+        for (size_t line = 0; line < sizeof(R); line += 64) __builtin_prefetch(ahead + line);
       }
       f(records_[order[i]]);
     }
   }
-  void emitInOrder(const std::vector<uint32_t>& order, BlockSink<KV>& out) {
-    BlockBuilder<KV> builder(out);
+  void emitInOrder(const std::vector<uint32_t>& order, BlockSink<R>& out) {
+    BlockBuilder<R> builder(out);
     size_t sinceCheck = 0;
-    gatherInOrder(order, [&](const KV& kv) {
+    gatherInOrder(order, [&](const R& r) {
       if (++sinceCheck == kBlockRecords) {
         TaskContext::checkCancelled();
         sinceCheck = 0;
       }
-      builder.add(kv);
+      builder.add(r);
     });
     builder.flush();
   }
@@ -166,7 +189,7 @@ class ExternalSorter {
     if (a.hi != b.hi) return a.hi < b.hi;
     if (a.mid != b.mid) return a.mid < b.mid;
     if constexpr (sizeof(K) > 12) {  // equal heads: the rest of the keys decide
-      const K &x = records_[a.position].first, &y = records_[b.position].first;
+      const K &x = keyOf(records_[a.position]), &y = keyOf(records_[b.position]);
       const int c = std::memcmp(x.data() + 12, y.data() + 12, x.size() - 12);
       if (c != 0) return ascending_ ? c < 0 : c > 0;
     }
@@ -178,7 +201,7 @@ class ExternalSorter {
   std::vector<uint32_t> sortByByteTags() const {
     const size_t n = records_.size();
     std::vector<ByteTag> tags(n);
-    for (size_t i = 0; i < n; ++i) tags[i] = byteTagOf(records_[i].first, uint32_t(i));
+    for (size_t i = 0; i < n; ++i) tags[i] = byteTagOf(keyOf(records_[i]), uint32_t(i));
     auto less = [this](const ByteTag& a, const ByteTag& b) { return tagBefore(a, b); };
     constexpr size_t kBuckets = size_t(1) << 16;
     if (n < 4 * kBuckets) {
@@ -207,17 +230,17 @@ class ExternalSorter {
   void spill() {
     sortBuffer();
     runs_.writeRun([&](auto&& emit) {
-      for (const KV& kv : records_) emit(kv);
+      for (const R& r : records_) emit(r);
     });
-    std::vector<KV>().swap(records_);
+    std::vector<R>().swap(records_);
     heap_ = 0;
     releaseFreedMemory();
   }
 
   struct Cursor {
-    std::optional<RunReader<KV>> run;  // a spilled run, or the buffer (the last cursor)
+    std::optional<RunReader<R>> run;  // a spilled run, or the buffer (the last cursor)
     size_t next = 0;
-    std::optional<KV> head;
+    std::optional<R> head;
   };
   void advance(Cursor& c) {
     if (c.run)
@@ -227,14 +250,14 @@ class ExternalSorter {
     else
       c.head.reset();
   }
-  void merge(BlockBuilder<KV>& builder) {
+  void merge(BlockBuilder<R>& builder) {
     constexpr size_t kWindow = size_t(256) << 10;
     std::vector<Cursor> cursors(runs_.count() + 1);
     for (size_t i = 0; i < runs_.count(); ++i) cursors[i].run.emplace(runs_.reader(i, kWindow));
     // The heap's top is the cursor whose head comes first; on equal keys the older run.
     auto after = [&](size_t a, size_t b) {
-      const K& ka = cursors[a].head->first;
-      const K& kb = cursors[b].head->first;
+      const K& ka = keyOf(*cursors[a].head);
+      const K& kb = keyOf(*cursors[b].head);
       if (before(kb, ka)) return true;
       if (before(ka, kb)) return false;
       return a > b;
@@ -260,10 +283,11 @@ class ExternalSorter {
 
   bool ascending_;
   const Less& less_;
+  KeyOf keyOf_;
   size_t limit_;
-  std::vector<KV> records_;
+  std::vector<R> records_;
   size_t heap_ = 0;
-  SpilledRuns<KV> runs_;
+  SpilledRuns<R> runs_;
 };
 
 }  // namespace kiln::detail

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "nodes/shuffled_node.hpp"
+#include "nodes/sort_by_shuffle.hpp"
 #include "nodes/sort_within_partitions_node.hpp"
 #include "range_bounds.hpp"
 #include "rdd.hpp"
@@ -76,7 +77,20 @@ RDD<T> RDD<T>::sortBy(F keyFunc, bool ascending, int numPartitions, Less less) c
   const int target = numPartitions > 0 ? numPartitions : std::max(1, getNumPartitions());
   // The sample reads the keys off the records: no keyed copy of every record for it.
   auto bounds = sampleRangeBounds<Key>(keyFunc, target, less);
-  return keyBy(std::move(keyFunc)).sortByRange(std::move(bounds), ascending, less).values();
+  if constexpr (std::is_invocable_v<const F&, const T&> &&
+                detail::ExternalSorter<T, F, Less>::kSortTags &&
+                std::is_default_constructible_v<Key>) {
+    // Large records with small keys: shuffled and sorted as themselves, their keys computed
+    // where needed (once per record on each side), not carried in a keyed copy.
+    auto partitioner =
+        std::make_shared<RangePartitioner<Key, Less>>(std::move(bounds), ascending, less);
+    auto dep = std::make_shared<const detail::KeyedRecordShuffleDependency<T, F, Key>>(
+        node_, std::move(partitioner), std::move(keyFunc));
+    return RDD<T>(std::make_shared<detail::SortedByKeyOfNode<T, F, Key, Less>>(std::move(dep),
+                                                                               ascending, less));
+  } else {
+    return keyBy(std::move(keyFunc)).sortByRange(std::move(bounds), ascending, less).values();
+  }
 }
 
 template <class T>

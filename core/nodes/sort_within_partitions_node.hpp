@@ -23,7 +23,7 @@ class SortWithinPartitionsNode final : public OneParentNode<std::pair<K, V>, std
     return Node<KV>::identityParameters() + (ascending_ ? "|asc" : "|desc");
   }
   void doCompute(int p, BlockSink<KV>& out) const override {
-    ExternalSorter<K, V, Less> sorter(this->runtime(), ascending_, less_);
+    ExternalSorter<KV, FirstOf, Less> sorter(this->runtime(), ascending_, less_);
     SorterSink sink(sorter);
     this->parent_->compute(p, sink);
     sorter.emitTo(out);
@@ -33,12 +33,12 @@ class SortWithinPartitionsNode final : public OneParentNode<std::pair<K, V>, std
   // Feeds the sorter, passing on how many records to expect (a shuffle knows).
   class SorterSink final : public BlockSink<KV> {
    public:
-    explicit SorterSink(ExternalSorter<K, V, Less>& sorter) : sorter_(sorter) {}
+    explicit SorterSink(ExternalSorter<KV, FirstOf, Less>& sorter) : sorter_(sorter) {}
     void push(std::span<KV> block) override { sorter_.insertBlock(block); }
     void expect(size_t records) override { sorter_.expect(records); }
 
    private:
-    ExternalSorter<K, V, Less>& sorter_;
+    ExternalSorter<KV, FirstOf, Less>& sorter_;
   };
 
   bool ascending_;
