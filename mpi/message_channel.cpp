@@ -53,6 +53,10 @@ PendingSend MessageChannel::startSend(int dest, ByteBuffer bytes) const {
   return PendingSend(std::move(bytes), std::move(reqs));
 }
 
+PendingSend MessageChannel::startSendOf(int dest, const ByteBuffer& bytes) const {
+  return PendingSend(ByteBuffer(), startPieces(comm_, dest, tag_, bytes, piece_));
+}
+
 void MessageChannel::send(int dest, const ByteBuffer& bytes) const {
   auto reqs = startPieces(comm_, dest, tag_, bytes, piece_);
   MPI_Waitall(int(reqs.size()), reqs.data(), MPI_STATUSES_IGNORE);

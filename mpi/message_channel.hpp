@@ -44,6 +44,8 @@ class MessageChannel {
   void send(int dest, const ByteBuffer& bytes) const;
   // The same without blocking: poll done() on the result.
   PendingSend startSend(int dest, ByteBuffer bytes) const;
+  // The same for bytes the caller keeps alive and unchanged until done(): no copy is taken.
+  PendingSend startSendOf(int dest, const ByteBuffer& bytes) const;
   // A complete message if one has arrived (from `source`, or any), without blocking.
   std::optional<Message> tryReceive(int source = MPI_ANY_SOURCE) const;
   // Blocks (polling with back-off) until a message arrives.

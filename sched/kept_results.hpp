@@ -16,8 +16,9 @@ namespace kiln::sched {
 
 class KeptResults {
  public:
-  void keep(const TaskDescriptor& task, ByteBuffer result) {
-    byTask_[{task.index, task.attempt}] = std::move(result);
+  // The kept bytes stay where they are until take() (a send in flight may read them).
+  const ByteBuffer& keep(const TaskDescriptor& task, ByteBuffer result) {
+    return byTask_[{task.index, task.attempt}] = std::move(result);
   }
   // The result of task `index`'s attempt `attempt`; an error if this executor did not keep it.
   ByteBuffer take(int index, int attempt) {
