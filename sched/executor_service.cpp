@@ -11,6 +11,10 @@
 
 namespace kiln::sched {
 
+// How long the control thread sleeps while a task waits for a worker and nothing is in flight:
+// the driver's messages can wait (a cancel arrives this late at worst), a task's end wakes it.
+constexpr std::chrono::microseconds kQueuedPatience{8000};
+
 bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const ExecutorChannels& ch,
               KeptResults& kept) {
   mpi::MessageChannel fromDriver(ch.control, kTagToExecutor);
@@ -119,15 +123,18 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
       }
       if (active) {
         backoff.reset();
-      } else if (auto o = runner.nextOutcome(backoff.nextDelay(
-                     runner.aTaskWaitsForAWorker() ? mpi::Backoff::kMaxPatience
-                                                   : std::chrono::microseconds(0)))) {
+      } else if (auto o = runner.nextOutcome(!runner.aTaskWaitsForAWorker() ? backoff.nextDelay()
+                                             : inFlight.empty()
+                                                 ? kQueuedPatience
+                                                 : backoff.nextDelay(mpi::Backoff::kMaxPatience))) {
         // Waiting on the outcome queue wakes at once when a task ends. While every worker has a
         // task and another waits queued, nothing the driver sends can start before a task
-        // ends, which wakes this thread anyway, so it sleeps the longest patience instead of
-        // spinning and waking every few tens of microseconds: on a node whose cores all run
-        // tasks, each wake-up is time taken from a task. (With nothing queued, the driver's
-        // next task must be taken in promptly, or the next worker to finish idles.)
+        // ends, which wakes this thread anyway, so it sleeps long instead of spinning and
+        // waking every few tens of microseconds: on a node whose cores all run tasks, each
+        // wake-up is time taken from a task. It wakes more often while a send is in flight
+        // (over TCP, a large result moves only while its sender calls into MPI). (With nothing
+        // queued, the driver's next task must be taken in promptly, or the next worker to
+        // finish idles.)
         report(*o);
         backoff.reset();
       }
