@@ -42,6 +42,18 @@ class Partitioner : public PartitionerBase {
   }
 };
 
+namespace detail {
+// The partitions a partitioner chose for n keys: each must lie in [0, numPartitions), or the
+// task fails, naming the partitioner (a user's may be wrong).
+inline void checkPartitions(const PartitionerBase& partitioner, const int* parts, size_t n) {
+  const int r = partitioner.numPartitions();
+  for (size_t i = 0; i < n; ++i)
+    if (parts[i] < 0 || parts[i] >= r)
+      throw Error("partitioner " + partitioner.describe() + " returned partition " +
+                  std::to_string(parts[i]) + ", outside [0, " + std::to_string(r) + ")");
+}
+}  // namespace detail
+
 // Spark's HashPartitioner: hash of the key modulo the partition count.
 template <class K>
 class HashPartitioner final : public Partitioner<K> {

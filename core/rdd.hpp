@@ -234,7 +234,8 @@ class RDD {
   // come out when there are fewer distinct keys.
   template <class Less = std::less<>>
   RDD<T> sortByKey(bool ascending = true, int numPartitions = 0, Less less = Less()) const;
-  // Any RDD, sorted by keyFunc(x).
+  // Any RDD, sorted by keyFunc(x) (stable: equal keys keep their input order). Large plain
+  // records with small keys are shuffled and sorted as themselves, keyFunc called where needed.
   template <class F, class Less = std::less<>>
   RDD<T> sortBy(F keyFunc, bool ascending = true, int numPartitions = 0, Less less = Less()) const;
   // Partitions by key, then sorts each partition by key (cheaper than partitionBy + sort).

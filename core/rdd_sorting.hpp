@@ -69,17 +69,17 @@ RDD<T> RDD<T>::sortByKey(bool ascending, int numPartitions, Less less) const {
 template <class T>
 template <class F, class Less>
 RDD<T> RDD<T>::sortBy(F keyFunc, bool ascending, int numPartitions, Less less) const {
-  static_assert(std::is_invocable_v<F&, const T&>, "kiln: sortBy(f): f must accept const T&");
-  using Key = std::decay_t<std::invoke_result_t<F&, const T&>>;
+  static_assert(std::is_invocable_v<const F&, const T&>,
+                "kiln: sortBy(f): f must accept const T& and not be mutable (tasks share it "
+                "across threads)");
+  using Key = std::decay_t<std::invoke_result_t<const F&, const T&>>;
   static_assert(std::is_invocable_r_v<bool, const Less&, const Key&, const Key&>,
                 "kiln: sortBy needs keys ordered by operator< or a less-than comparator");
   if (numPartitions < 0) throw Error("sortBy: number of partitions must be positive");
   const int target = numPartitions > 0 ? numPartitions : std::max(1, getNumPartitions());
   // The sample reads the keys off the records: no keyed copy of every record for it.
   auto bounds = sampleRangeBounds<Key>(keyFunc, target, less);
-  if constexpr (std::is_invocable_v<const F&, const T&> &&
-                detail::ExternalSorter<T, F, Less>::kSortTags &&
-                std::is_default_constructible_v<Key>) {
+  if constexpr (detail::kSortsRecordsThemselves<T, F, Less>) {
     // Large records with small keys: shuffled and sorted as themselves, their keys computed
     // where needed (once per record on each side), not carried in a keyed copy.
     auto partitioner =

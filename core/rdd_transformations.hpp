@@ -108,8 +108,10 @@ auto RDD<T>::flatMapValues(F f) const {
 template <class T>
 template <class F>
 auto RDD<T>::keyBy(F f) const {
-  static_assert(std::is_invocable_v<F&, const T&>, "kiln: keyBy(f): f must accept const T&");
-  using Key = std::decay_t<std::invoke_result_t<F&, const T&>>;
+  static_assert(std::is_invocable_v<const F&, const T&>,
+                "kiln: keyBy(f): f must accept const T& and not be mutable (tasks share it "
+                "across threads)");
+  using Key = std::decay_t<std::invoke_result_t<const F&, const T&>>;
   auto g = [f = std::move(f)](T& x) { return std::pair<Key, T>(f(std::as_const(x)), x); };
   return RDD<std::pair<Key, T>>(
       std::make_shared<detail::MapNode<T, std::pair<Key, T>, decltype(g)>>(node_, std::move(g),

@@ -77,6 +77,26 @@ TEST(Failures, FailureInsideReduceSideFailsWithMessage) {
       JobFailed);
 }
 
+// A partitioner that answers outside [0, numPartitions) fails the job, naming itself and the
+// partition, on every rank: the records would otherwise land in a bucket nobody reads.
+TEST(Failures, PartitionerAnsweringOutsideItsRangeFailsTheJob) {
+  auto sc = makeContext({{"kiln.task.maxFailures", "1"}});
+  auto pairs = sc->parallelize(std::vector<std::pair<int, int>>{{1, 1}, {2, 2}, {7, 3}}, 2);
+  struct KeyAsPartition final : Partitioner<int> {  // 7 is not a partition of 3
+    int numPartitions() const override { return 3; }
+    int getPartition(const int& key) const override { return key; }
+    bool equals(const PartitionerBase& o) const override { return &o == this; }
+  };
+  auto wrong = std::make_shared<KeyAsPartition>();
+  try {
+    pairs.partitionBy(Partitioning<int>(wrong)).collect();
+    ADD_FAILURE() << "no error";
+  } catch (const JobFailed& e) {
+    EXPECT_NE(std::string(e.what()).find("returned partition 7, outside [0, 3)"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Failures, LongRunningTasksOfAFailedJobAreCancelled) {
   auto sc = makeContext({{"kiln.task.maxFailures", "1"}});
   auto start = std::chrono::steady_clock::now();

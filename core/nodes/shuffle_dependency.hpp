@@ -121,10 +121,7 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
       } else {
         for (size_t i = 0; i < m; ++i) keys[i] = &record(base + i).first;
         partitioner_->getPartitions(std::span<const K* const>(keys, m), parts);
-        for (size_t i = 0; i < m; ++i)
-          if (parts[i] < 0 || parts[i] >= r)
-            throw Error("partitioner " + partitioner_->describe() + " returned partition " +
-                        std::to_string(parts[i]) + ", outside [0, " + std::to_string(r) + ")");
+        checkPartitions(*partitioner_, parts, m);
       }
       for (size_t i = 0; i < m; ++i) encode(out.bucket(parts[i]), record(base + i));
     }

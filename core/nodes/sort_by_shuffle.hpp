@@ -17,6 +17,16 @@
 
 namespace kiln::detail {
 
+// Whether sortBy(keyOf) on records of type T takes this path: records the sorter handles as
+// tags (large, plain bytes, small key), and a key function callable as const (it is shared by
+// the tasks of both sides). Checked in this order so a mutable lambda never reaches the sorter.
+template <class T, class KeyOf, class Less, bool = std::is_invocable_v<const KeyOf&, const T&>>
+inline constexpr bool kSortsRecordsThemselves = false;
+template <class T, class KeyOf, class Less>
+inline constexpr bool kSortsRecordsThemselves<T, KeyOf, Less, true> =
+    ExternalSorter<T, KeyOf, Less>::kSortTags&&
+        std::is_default_constructible_v<std::decay_t<std::invoke_result_t<const KeyOf&, const T&>>>;
+
 // The map side: each record goes to the bucket of partitioner(keyOf(record)).
 template <class T, class KeyOf, class Key>
 class KeyedRecordShuffleDependency final : public sched::ShuffleDependency {
@@ -43,7 +53,6 @@ class KeyedRecordShuffleDependency final : public sched::ShuffleDependency {
     Key keys[kChunk];
     const Key* keyAt[kChunk];
     int parts[kChunk];
-    const int r = numReducePartitions();
     auto sink = makeReadingSink<T>([&](std::span<const T> block) {
       for (size_t base = 0; base < block.size(); base += kChunk) {
         const size_t m = std::min(kChunk, block.size() - base);
@@ -52,12 +61,8 @@ class KeyedRecordShuffleDependency final : public sched::ShuffleDependency {
           keyAt[i] = &keys[i];
         }
         partitioner_->getPartitions(std::span<const Key* const>(keyAt, m), parts);
-        for (size_t i = 0; i < m; ++i) {
-          if (parts[i] < 0 || parts[i] >= r)
-            throw Error("partitioner " + partitioner_->describe() + " returned partition " +
-                        std::to_string(parts[i]) + ", outside [0, " + std::to_string(r) + ")");
-          encode(out.bucket(parts[i]), block[base + i]);
-        }
+        checkPartitions(*partitioner_, parts, m);
+        for (size_t i = 0; i < m; ++i) encode(out.bucket(parts[i]), block[base + i]);
       }
       out.spillIfOverLimit();
     });
