@@ -57,14 +57,14 @@ std::optional<TaskOutcome> MpiDriverBackend::nextOutcome() {
 std::chrono::microseconds MpiDriverBackend::patience() const {
   for (size_t e = 0; e < cores_.size(); ++e)
     if (outstanding_[e] < cores_[e]) return std::chrono::microseconds(0);
-  return mpi::Backoff::patienceWhileTasksRun(lastTaskMicros_);
+  return mpi::Backoff::patienceWhileTasksRun(typicalTaskMicros_);
 }
 
 TaskOutcome MpiDriverBackend::receiveOutcome(ByteReader& r, int source) {
   size_t following = 0;
   TaskOutcome o = decodeOutcome(r, following);
   if (source >= 1 && size_t(source) <= outstanding_.size()) --outstanding_[size_t(source - 1)];
-  lastTaskMicros_ = o.metrics.runMicros();
+  typicalTaskMicros_ += (o.metrics.runMicros() - typicalTaskMicros_) / 4;
   if (following > 0) {  // the executor sent it right after the outcome
     o.result = fromExecutors_.receive(source).bytes;
     if (o.result.size() != following) throw Error("internal: a task result lost bytes");

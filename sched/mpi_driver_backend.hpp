@@ -44,7 +44,7 @@ class MpiDriverBackend final : public ExecutorBackend {
   // The same, for replies of an ok flag and an error text: the distinct errors, "; "-joined.
   std::string awaitErrors(const ByteBuffer& msg, ControlKind reply);
   // How late the next outcome may be noticed (Backoff::nextDelay): while every executor has a
-  // task on each of its cores, Backoff::patienceWhileTasksRun of the last task; else 0. (Not how
+  // task on each of its cores, Backoff::patienceWhileTasksRun of recent tasks; else 0. (Not how
   // long the driver has waited: with 1 ms tasks at 3 ranks on 2 cores that made a job of 2000 tasks
   // 20 % slower.)
   std::chrono::microseconds patience() const;
@@ -53,7 +53,10 @@ class MpiDriverBackend final : public ExecutorBackend {
   mpi::MessageChannel fromExecutors_;
   std::vector<int> cores_;
   std::vector<int> outstanding_;  // per executor: tasks launched, outcome not yet received
-  int64_t lastTaskMicros_ = 0;    // the run time of the task of the latest outcome
+  // Recent tasks' run time: a running mean in which each outcome weighs a quarter. (The last
+  // task's alone made the driver impatient after every short task of a stage that alternates
+  // short and long ones, as k-means' 2 and 15 ms tasks do.)
+  int64_t typicalTaskMicros_ = 0;
   mpi::Backoff backoff_;
   std::vector<mpi::PendingSend> pending_;
 };
