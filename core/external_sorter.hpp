@@ -39,14 +39,20 @@ struct FirstOf {
 template <class R>
 inline constexpr bool kPlainBytes = std::is_trivially_copyable_v<R>;
 template <class A, class B>
-inline constexpr bool kPlainBytes<std::pair<A, B>> =
-    std::is_trivially_copyable_v<A>&& std::is_trivially_copyable_v<B>;
+inline constexpr bool kPlainBytes<std::pair<A, B>> = (std::is_trivially_copyable_v<A> &&
+                                                      std::is_trivially_copyable_v<B>);
 
 template <class R, class KeyOf, class Less>
 class ExternalSorter {
   using K = std::decay_t<std::invoke_result_t<const KeyOf&, const R&>>;
 
  public:
+  // Large records with small keys (TeraSort: 10-byte keys, 100-byte records) sort as (key,
+  // position) tags, then move once into place: a merge sort would move every record about
+  // log2(n) times.
+  static constexpr bool kSortTags =
+      kPlainBytes<R> && std::is_trivially_copyable_v<K> && sizeof(K) <= 32 && sizeof(R) >= 64;
+
   ExternalSorter(sched::Runtime& rt, bool ascending, const Less& less, KeyOf keyOf = KeyOf())
       : ascending_(ascending),
         less_(less),
@@ -102,15 +108,6 @@ class ExternalSorter {
  private:
   bool before(const K& a, const K& b) const { return ascending_ ? less_(a, b) : less_(b, a); }
   decltype(auto) keyOf(const R& r) const { return keyOf_(r); }
-
- public:
-  // Large records with small keys (TeraSort: 10-byte keys, 100-byte records) sort as (key,
-  // position) tags, then move once into place: a merge sort would move every record about
-  // log2(n) times.
-  static constexpr bool kSortTags =
-      kPlainBytes<R> && std::is_trivially_copyable_v<K> && sizeof(K) <= 32 && sizeof(R) >= 64;
-
- private:
   static constexpr bool kByteKeys = kIsByteKey<K, Less>;
   // Whether the buffer is worth tags and their positions fit 32 bits.
   bool tagsFit() const { return records_.size() > 1 && records_.size() < UINT32_MAX; }

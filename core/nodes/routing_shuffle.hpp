@@ -11,22 +11,16 @@
 #include "../node.hpp"
 #include "../serialization/codec.hpp"
 #include "shuffle_reader.hpp"
+#include "typed_shuffle_dependency.hpp"
 
 namespace kiln::detail {
 
 template <class T>
-class RoutingShuffleDependency final : public sched::ShuffleDependency {
+class RoutingShuffleDependency final : public TypedShuffleDependency<T> {
  public:
   using Route = std::function<std::vector<int>(int mapPartition)>;
   RoutingShuffleDependency(NodePtr<T> parent, int numOutputs, Route route)
-      : ShuffleDependency(parent->runtime().newShuffleId(), numOutputs),
-        parent_(std::move(parent)),
-        route_(std::move(route)) {
-    parent_->runtime().registerShuffle(*this);
-  }
-  ~RoutingShuffleDependency() override { parent_->runtime().unregisterShuffle(shuffleId()); }
-  const sched::LineageNode& mapSide() const override { return *parent_; }
-  const NodePtr<T>& parent() const { return parent_; }
+      : TypedShuffleDependency<T>(std::move(parent), numOutputs), route_(std::move(route)) {}
 
   void runMapTask(int partition, sched::MapOutputWriter& out) const override {
     auto targets = route_(partition);
@@ -36,11 +30,10 @@ class RoutingShuffleDependency final : public sched::ShuffleDependency {
         for (const T& x : block) encode(out.bucket(t), x);
       out.spillIfOverLimit();
     });
-    parent_->compute(partition, sink);
+    this->parent()->compute(partition, sink);
   }
 
  private:
-  NodePtr<T> parent_;
   Route route_;
 };
 

@@ -15,34 +15,29 @@
 #include "../node.hpp"
 #include "../partitioner.hpp"
 #include "../serialization/codec.hpp"
+#include "typed_shuffle_dependency.hpp"
 
 namespace kiln::detail {
 
 template <class K, class V, class C, class Agg>
-class PairShuffleDependency final : public sched::ShuffleDependency {
+class PairShuffleDependency final : public TypedShuffleDependency<std::pair<K, V>> {
   static constexpr bool kAggregates = !std::is_same_v<Agg, NoAggregation>;
 
  public:
   PairShuffleDependency(NodePtr<std::pair<K, V>> parent,
                         std::shared_ptr<const Partitioner<K>> partitioner, Agg agg,
                         bool mapSideCombine)
-      : ShuffleDependency(parent->runtime().newShuffleId(), partitioner->numPartitions()),
-        parent_(std::move(parent)),
+      : TypedShuffleDependency<std::pair<K, V>>(std::move(parent), partitioner->numPartitions()),
         partitioner_(std::move(partitioner)),
         isHash_(dynamic_cast<const HashPartitioner<K>*>(partitioner_.get()) != nullptr),
         agg_(std::move(agg)),
-        mapSideCombine_(kAggregates && mapSideCombine) {
-    parent_->runtime().registerShuffle(*this);
-  }
-  ~PairShuffleDependency() override { parent_->runtime().unregisterShuffle(shuffleId()); }
+        mapSideCombine_(kAggregates && mapSideCombine) {}
 
-  const sched::LineageNode& mapSide() const override { return *parent_; }
-  const NodePtr<std::pair<K, V>>& parent() const { return parent_; }
   const std::shared_ptr<const Partitioner<K>>& partitioner() const { return partitioner_; }
   const Agg& aggregator() const { return agg_; }
   bool mapSideCombine() const { return mapSideCombine_; }
   std::string identityParameters() const override {
-    return ShuffleDependency::identityParameters() + "|" + partitioner_->describe() +
+    return sched::ShuffleDependency::identityParameters() + "|" + partitioner_->describe() +
            (mapSideCombine_ ? "|combined" : "");
   }
 
@@ -70,7 +65,7 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
           combined.upsertBlock(block, agg_.createCombiner, agg_.mergeValue);
           if (combined.estimatedBytes() > out.memoryLimit() / 2) flush();
         });
-        parent_->compute(partition, sink);
+        this->parent()->compute(partition, sink);
         flush();
         return;
       }
@@ -82,7 +77,7 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
           [&](size_t i) { return Hash<K>{}(block[i].first); }, out);
       out.spillIfOverLimit();
     });
-    parent_->compute(partition, sink);
+    this->parent()->compute(partition, sink);
   }
 
  private:
@@ -91,7 +86,7 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
   void writeCombined(CombineTable<K, C>& combined, sched::MapOutputWriter& out) const {
     if constexpr (CombineTable<K, C>::kPacked) {
       if (isHash_) {
-        const int r = numReducePartitions();
+        const int r = this->numReducePartitions();
         combined.forEachPacked([&](size_t hash, std::string_view key, const C& value) {
           ByteBuffer& bucket = out.bucket(hashPartition(hash, r));
           encodeStringBytes(bucket, key);
@@ -113,7 +108,7 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
     constexpr size_t kChunk = 256;
     const K* keys[kChunk];
     int parts[kChunk];
-    const int r = numReducePartitions();
+    const int r = this->numReducePartitions();
     for (size_t base = 0; base < n; base += kChunk) {
       size_t m = std::min(kChunk, n - base);
       if (isHash_) {
@@ -127,7 +122,6 @@ class PairShuffleDependency final : public sched::ShuffleDependency {
     }
   }
 
-  NodePtr<std::pair<K, V>> parent_;
   std::shared_ptr<const Partitioner<K>> partitioner_;
   bool isHash_;
   Agg agg_;

@@ -14,6 +14,7 @@
 #include "../partitioner.hpp"
 #include "../serialization/codec.hpp"
 #include "shuffle_reader.hpp"
+#include "typed_shuffle_dependency.hpp"
 
 namespace kiln::detail {
 
@@ -24,27 +25,21 @@ template <class T, class KeyOf, class Less, bool = std::is_invocable_v<const Key
 inline constexpr bool kSortsRecordsThemselves = false;
 template <class T, class KeyOf, class Less>
 inline constexpr bool kSortsRecordsThemselves<T, KeyOf, Less, true> =
-    ExternalSorter<T, KeyOf, Less>::kSortTags&&
-        std::is_default_constructible_v<std::decay_t<std::invoke_result_t<const KeyOf&, const T&>>>;
+    (ExternalSorter<T, KeyOf, Less>::kSortTags &&
+     std::is_default_constructible_v<std::decay_t<std::invoke_result_t<const KeyOf&, const T&>>>);
 
 // The map side: each record goes to the bucket of partitioner(keyOf(record)).
 template <class T, class KeyOf, class Key>
-class KeyedRecordShuffleDependency final : public sched::ShuffleDependency {
+class KeyedRecordShuffleDependency final : public TypedShuffleDependency<T> {
  public:
   KeyedRecordShuffleDependency(NodePtr<T> parent,
                                std::shared_ptr<const Partitioner<Key>> partitioner, KeyOf keyOf)
-      : ShuffleDependency(parent->runtime().newShuffleId(), partitioner->numPartitions()),
-        parent_(std::move(parent)),
+      : TypedShuffleDependency<T>(std::move(parent), partitioner->numPartitions()),
         partitioner_(std::move(partitioner)),
-        keyOf_(std::move(keyOf)) {
-    parent_->runtime().registerShuffle(*this);
-  }
-  ~KeyedRecordShuffleDependency() override { parent_->runtime().unregisterShuffle(shuffleId()); }
-  const sched::LineageNode& mapSide() const override { return *parent_; }
-  const NodePtr<T>& parent() const { return parent_; }
+        keyOf_(std::move(keyOf)) {}
   const KeyOf& keyOf() const { return keyOf_; }
   std::string identityParameters() const override {
-    return ShuffleDependency::identityParameters() + "|" + partitioner_->describe();
+    return sched::ShuffleDependency::identityParameters() + "|" + partitioner_->describe();
   }
 
   void runMapTask(int partition, sched::MapOutputWriter& out) const override {
@@ -66,11 +61,10 @@ class KeyedRecordShuffleDependency final : public sched::ShuffleDependency {
       }
       out.spillIfOverLimit();
     });
-    parent_->compute(partition, sink);
+    this->parent()->compute(partition, sink);
   }
 
  private:
-  NodePtr<T> parent_;
   std::shared_ptr<const Partitioner<Key>> partitioner_;
   KeyOf keyOf_;
 };
