@@ -11,9 +11,26 @@
 
 namespace kiln::sched {
 
-// How long the control thread sleeps while a task waits for a worker and nothing is in flight:
-// the driver's messages can wait (a cancel arrives this late at worst), a task's end wakes it.
+// How long the control thread may sleep, with nothing in flight, before it looks for the
+// driver's messages. While every worker has a task, nothing the driver sends can start before a
+// task ends, and a task's end wakes the thread anyway. With a task queued for the first free
+// worker, it can sleep long (a cancel arrives this late at worst); with none, the task the
+// driver sends to queue behind the running ones should be taken in before a worker is free, so
+// it looks an eighth of a typical task's time later (as the driver does). Else it must answer
+// at once (0: the caller backs off as usual).
+namespace {
+
 constexpr std::chrono::microseconds kQueuedPatience{8000};
+
+std::chrono::microseconds patience(const TaskRunner& runner) {
+  if (runner.aTaskWaitsForAWorker()) return kQueuedPatience;
+  if (runner.everyWorkerHasATask())
+    return std::min(kQueuedPatience,
+                    mpi::Backoff::patienceWhileTasksRun(runner.typicalTaskMicros()));
+  return std::chrono::microseconds(0);
+}
+
+}  // namespace
 
 bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const ExecutorChannels& ch,
               KeptResults& kept) {
@@ -39,6 +56,11 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
         inFlight.push_back(toDriver.startSendOf(0, kept.keep(o.task, std::move(o.result))));
       else
         inFlight.push_back(toDriver.startSend(0, std::move(o.result)));
+    };
+    auto nextWait = [&] {
+      if (!inFlight.empty()) return backoff.nextDelay(mpi::Backoff::kMaxPatience);
+      const auto p = patience(runner);
+      return p > mpi::Backoff::kBusyMaxSleep ? p : backoff.nextDelay();
     };
     bool stopReported = false;
     while (true) {
@@ -123,18 +145,13 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
       }
       if (active) {
         backoff.reset();
-      } else if (auto o = runner.nextOutcome(!runner.aTaskWaitsForAWorker() ? backoff.nextDelay()
-                                             : inFlight.empty()
-                                                 ? kQueuedPatience
-                                                 : backoff.nextDelay(mpi::Backoff::kMaxPatience))) {
-        // Waiting on the outcome queue wakes at once when a task ends. While every worker has a
-        // task and another waits queued, nothing the driver sends can start before a task
-        // ends, which wakes this thread anyway, so it sleeps long instead of spinning and
-        // waking every few tens of microseconds: on a node whose cores all run tasks, each
-        // wake-up is time taken from a task. It wakes more often while a send is in flight
-        // (over TCP, a large result moves only while its sender calls into MPI). (With nothing
-        // queued, the driver's next task must be taken in promptly, or the next worker to
-        // finish idles.)
+      } else if (auto o = runner.nextOutcome(nextWait())) {
+        // Waiting on the outcome queue wakes at once when a task ends. While every worker has
+        // a task, the thread sleeps long (see patience) instead of spinning and waking every
+        // few tens of microseconds: on a node whose cores all run tasks, each wake-up is time
+        // taken from a task (PageRank at -n 2, whose two tasks fill the executor's two cores:
+        // 2400 wake-ups a second, a tenth of a core). It wakes more often while a send is in
+        // flight (over TCP, a large result moves only while its sender calls into MPI).
         report(*o);
         backoff.reset();
       }

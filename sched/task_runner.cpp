@@ -97,6 +97,7 @@ void TaskRunner::workerLoop(int worker) {
     }
     {
       std::lock_guard lock(mutex_);
+      typicalTaskMicros_ = typicalTaskMicros_ + (out.metrics.runMicros() - typicalTaskMicros_) / 4;
       outcomes_.push_back(std::move(out));
       --running_;
     }
@@ -113,14 +114,18 @@ void TaskRunner::submit(const std::vector<TaskDescriptor>& tasks) {
   taskReady_.notify_all();
 }
 
-bool TaskRunner::aTaskWaitsForAWorker() const {
-  // A worker between tasks has left running_ but its next task is still counted in queued_.
-  return running_ + queued_ > workers_;
-}
+// A worker between tasks has left running_ but its next task is still counted in queued_.
+bool TaskRunner::everyWorkerHasATask() const { return running_ + queued_ >= workers_; }
+
+bool TaskRunner::aTaskWaitsForAWorker() const { return running_ + queued_ > workers_; }
 
 std::optional<TaskOutcome> TaskRunner::nextOutcome(std::chrono::microseconds timeout) {
   std::unique_lock lock(mutex_);
-  if (!outcomeReady_.wait_for(lock, timeout, [&] { return !outcomes_.empty(); }))
+  // A zero timeout only looks: a timed wait, even one already expired, is a system call (tens
+  // of microseconds in a VM), and the control thread polls this way between MPI probes.
+  if (timeout.count() <= 0 ? outcomes_.empty() : !outcomeReady_.wait_for(lock, timeout, [&] {
+        return !outcomes_.empty();
+      }))
     return std::nullopt;
   TaskOutcome o = std::move(outcomes_.front());
   outcomes_.pop_front();

@@ -32,9 +32,13 @@ class TaskRunner {
   void runWith(const std::function<void()>& control);
 
   void submit(const std::vector<TaskDescriptor>& tasks);
-  // Whether every worker has a task and another waits for the first to be free (so no worker
-  // needs anything from the driver before a task ends, and a task's end wakes nextOutcome).
+  // Whether every worker has a task (running, or queued for it): then no worker needs anything
+  // from the driver before a task ends, and a task's end wakes nextOutcome.
+  bool everyWorkerHasATask() const;
+  // Whether, besides, another task waits for the first worker to be free.
   bool aTaskWaitsForAWorker() const;
+  // A running mean of recent tasks' run times (weight 1/4 for the newest), 0 before the first.
+  int64_t typicalTaskMicros() const { return typicalTaskMicros_; }
   // Waits up to `timeout` for a finished task.
   std::optional<TaskOutcome> nextOutcome(std::chrono::microseconds timeout);
   // Makes running tasks stop at their next block boundary and drops queued ones.
@@ -56,6 +60,7 @@ class TaskRunner {
   // the lock there would hold up the workers taking tasks and posting outcomes.
   std::atomic<int> running_{0};  // workers running a task
   std::atomic<int> queued_{0};   // tasks in queue_
+  std::atomic<int64_t> typicalTaskMicros_{0};
   bool stopping_ = false;
   std::atomic<bool> cancelled_{false};
 };
