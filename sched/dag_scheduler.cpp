@@ -30,6 +30,10 @@ struct DagScheduler::StageRun {
     return !pendingFor[size_t(e)].empty() || !pendingAnywhere.empty();
   }
   bool hasLocalPending(int e) const { return !pendingFor[size_t(e)].empty(); }
+  bool hasAnyPending() const {
+    return !pendingAnywhere.empty() ||
+           std::any_of(pendingFor.begin(), pendingFor.end(), [](auto& q) { return !q.empty(); });
+  }
   int takePending(int e) {
     auto& q = pendingFor[size_t(e)].empty() ? pendingAnywhere : pendingFor[size_t(e)];
     int i = q.front();
@@ -252,7 +256,10 @@ JobOutcome DagScheduler::runJob(int64_t job, const LineageNode& finalRdd,
         for (int e = 0; e < numExec; ++e) fill(e, backend.slots(e) + 1);
     }
 
-    auto got = backend.nextOutcome();
+    const bool moreToLaunch =
+        !waiting.empty() ||
+        std::any_of(active.begin(), active.end(), [](auto& run) { return run->hasAnyPending(); });
+    auto got = backend.nextOutcome(moreToLaunch);
     if (stopCheck_ && stopCheck_()) return stopped();
     if (bus_) {
       const int64_t now = wallMicros();

@@ -20,8 +20,10 @@ class ExecutorBackend {
   // message round trip.
   virtual bool queuesAhead() const { return false; }
   virtual void launch(int executor, const std::vector<TaskDescriptor>& tasks) = 0;
-  // The next finished task, or nothing after a short wait.
-  virtual std::optional<TaskOutcome> nextOutcome() = 0;
+  // The next finished task, or nothing after a short wait. moreToLaunch: whether tasks of the
+  // job still wait to be handed out (or stages to start), which a free core should get soon;
+  // without, an outcome noticed a little late delays only the job's end.
+  virtual std::optional<TaskOutcome> nextOutcome(bool moreToLaunch) = 0;
   // All map tasks of a shuffle are done: move their output to the reduce partitions' owners.
   virtual void exchange(int shuffle, int numReducePartitions) = 0;
   // Every executor loads its part of a shuffle an earlier run saved in `dir`

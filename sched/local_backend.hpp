@@ -18,7 +18,7 @@ class LocalBackend final : public ExecutorBackend {
   // come milliseconds late: a worker that finishes takes its next task from the queue instead.
   bool queuesAhead() const override { return true; }
   void launch(int, const std::vector<TaskDescriptor>& tasks) override { runner_.submit(tasks); }
-  std::optional<TaskOutcome> nextOutcome() override {
+  std::optional<TaskOutcome> nextOutcome(bool) override {
     return runner_.nextOutcome(std::chrono::milliseconds(100));
   }
   void exchange(int shuffle, int numReducePartitions) override {

@@ -33,7 +33,8 @@ void MpiDriverBackend::launch(int executor, const std::vector<TaskDescriptor>& t
   backoff_.reset();
 }
 
-std::optional<TaskOutcome> MpiDriverBackend::nextOutcome() {
+std::optional<TaskOutcome> MpiDriverBackend::nextOutcome(bool moreToLaunch) {
+  moreToLaunch_ = moreToLaunch;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
   while (std::chrono::steady_clock::now() < deadline) {
     progressSends();
@@ -55,7 +56,7 @@ std::optional<TaskOutcome> MpiDriverBackend::nextOutcome() {
 }
 
 std::chrono::microseconds MpiDriverBackend::patience() const {
-  for (size_t e = 0; e < cores_.size(); ++e)
+  for (size_t e = 0; moreToLaunch_ && e < cores_.size(); ++e)
     if (outstanding_[e] < cores_[e]) return std::chrono::microseconds(0);
   return mpi::Backoff::patienceWhileTasksRun(typicalTaskMicros_);
 }

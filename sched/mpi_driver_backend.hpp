@@ -19,7 +19,7 @@ class MpiDriverBackend final : public ExecutorBackend {
   int slots(int executor) const override { return cores_[size_t(executor)]; }
   bool queuesAhead() const override { return true; }
   void launch(int executor, const std::vector<TaskDescriptor>& tasks) override;
-  std::optional<TaskOutcome> nextOutcome() override;
+  std::optional<TaskOutcome> nextOutcome(bool moreToLaunch) override;
   void exchange(int shuffle, int numReducePartitions) override;
   std::string restoreShuffle(int shuffle, int numReducePartitions, const std::string& dir) override;
   // Runs the job's collective step on every executor; returns their errors (empty: all ok).
@@ -44,7 +44,8 @@ class MpiDriverBackend final : public ExecutorBackend {
   // The same, for replies of an ok flag and an error text: the distinct errors, "; "-joined.
   std::string awaitErrors(const ByteBuffer& msg, ControlKind reply);
   // How late the next outcome may be noticed (Backoff::nextDelay): while every executor has a
-  // task on each of its cores, Backoff::patienceWhileTasksRun of recent tasks; else 0. (Not how
+  // task on each of its cores, or no task waits to be handed out, Backoff::patienceWhileTasksRun
+  // of recent tasks; else 0. (Not how
   // long the driver has waited: with 1 ms tasks at 3 ranks on 2 cores that made a job of 2000 tasks
   // 20 % slower.)
   std::chrono::microseconds patience() const;
@@ -57,6 +58,7 @@ class MpiDriverBackend final : public ExecutorBackend {
   // task's alone made the driver impatient after every short task of a stage that alternates
   // short and long ones, as k-means' 2 and 15 ms tasks do.)
   int64_t typicalTaskMicros_ = 0;
+  bool moreToLaunch_ = true;  // as the scheduler last said
   mpi::Backoff backoff_;
   std::vector<mpi::PendingSend> pending_;
 };
