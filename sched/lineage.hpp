@@ -1,6 +1,7 @@
 // The scheduler's type-erased view of an RDD: partitions and dependencies, no element type.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <typeinfo>
 #include <vector>
@@ -57,6 +58,15 @@ class LineageNode {
   virtual std::string checkpointIdentity() const { return ""; }
   // For toDebugString: e.g. "[MEMORY_ONLY]" for a persisted RDD, else empty.
   virtual std::string storageDescription() const { return ""; }
+  // Roughly how many bytes of input partition p reads, 0 when unknown: the scheduler hands out
+  // the largest first. Sources that know (file splits) say; a node with one narrow parent of as
+  // many partitions reads what its parent does.
+  virtual uint64_t inputBytesHint(int partition) const {
+    auto deps = dependencies();
+    if (deps.size() != 1 || !deps[0].parent || deps[0].parent->numPartitions() != numPartitions())
+      return 0;
+    return deps[0].parent->inputBytesHint(partition);
+  }
 
  private:
   int id_;

@@ -198,6 +198,42 @@ TEST(Observability, ExecutorsHoldOneTaskQueuedOnceEveryCoreIsBusy) {
   waitForAllRanks();
 }
 
+// A stage's tasks are handed out largest input first (here one text file a partition, of
+// 2, 5, 1, 6, 3 and 4 thousand lines), so it ends on small tasks, not a large one started last;
+// the driver logs a TaskStart as it hands the task out.
+TEST(Observability, LargestInputsAreHandedOutFirst) {
+  TempDir tmp;
+  const std::string dir = tmp.path("events"), input = tmp.path("in");
+  const std::vector<int> thousands = {2, 5, 1, 6, 3, 4};
+  long lines = 0;
+  std::error_code ec;  // every rank makes it; all but one find it made
+  fs::create_directories(input, ec);
+  for (size_t f = 0; f < thousands.size(); ++f) {
+    std::string text;
+    for (int i = 0; i < thousands[f] * 1000; ++i) text += "line " + std::to_string(i) + "\n";
+    writeFileOnDriver(input + "/part-" + std::to_string(f) + ".txt", text);
+    lines += thousands[f] * 1000;
+  }
+  waitForAllRanks();
+  {
+    auto sc = makeContext({{"kiln.eventLog.dir", dir}, {"kiln.executor.cores", "1"}});
+    auto text = sc->textFile(input);
+    ASSERT_EQ(text.getNumPartitions(), int(thousands.size()));
+    EXPECT_EQ(text.count(), lines);
+  }
+  waitForAllRanks();
+  const std::string log = eventLogIn(dir);
+  ASSERT_FALSE(log.empty()) << "no finished event log in " << dir;
+  std::vector<int> started;
+  for (const auto& l : linesWith(log, "\"event\":\"TaskStart\"")) {
+    const size_t at = l.find("\"partition\":");
+    ASSERT_NE(at, std::string::npos) << l;
+    started.push_back(std::stoi(l.substr(at + 12)));
+  }
+  EXPECT_EQ(started, (std::vector<int>{3, 1, 5, 4, 0, 2}));
+  waitForAllRanks();
+}
+
 // Tasks whose data lives on one executor (here: partitions it cached) can run nowhere else, so
 // the driver sends them all to it at once: in the second job every TaskStart comes before the
 // first TaskEnd. So does local mode: its one executor is the driver's own threads.

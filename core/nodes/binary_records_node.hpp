@@ -24,6 +24,7 @@ class BinaryRecordsNode final : public Node<T> {
       : Node<T>(std::move(rt), int(splits.size()), "binaryRecords"), splits_(std::move(splits)) {}
   std::vector<sched::Dependency> doDependencies() const override { return {}; }
   int doLocation(int, int) const override { return -1; }
+  uint64_t inputBytesHint(int p) const override { return splits_[size_t(p)].length; }
   std::string identityParameters() const override {
     std::string s = Node<T>::identityParameters() + "|" + std::to_string(sizeof(T)) + "|";
     for (const auto& sp : splits_)

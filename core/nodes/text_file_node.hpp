@@ -18,6 +18,7 @@ class TextFileNode final : public Node<std::string> {
         splits_(std::move(splits)) {}
   std::vector<sched::Dependency> doDependencies() const override { return {}; }
   int doLocation(int, int) const override { return -1; }
+  uint64_t inputBytesHint(int p) const override { return splits_[size_t(p)].length; }
   std::string identityParameters() const override {
     std::string s = Node<std::string>::identityParameters() + "|";
     for (const auto& sp : splits_)
