@@ -34,7 +34,6 @@ void MpiDriverBackend::launch(int executor, const std::vector<TaskDescriptor>& t
 }
 
 std::optional<TaskOutcome> MpiDriverBackend::nextOutcome(bool moreToLaunch) {
-  moreToLaunch_ = moreToLaunch;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
   while (std::chrono::steady_clock::now() < deadline) {
     progressSends();
@@ -49,23 +48,23 @@ std::optional<TaskOutcome> MpiDriverBackend::nextOutcome(bool moreToLaunch) {
       if (kind != ControlKind::Outcome) throw Error("internal: unexpected message");
       return receiveOutcome(r, m->source);
     }
-    auto d = backoff_.nextDelay(patience());
+    auto d = backoff_.nextDelay(patience(moreToLaunch));
     if (d.count() > 0) std::this_thread::sleep_for(d);
   }
   return std::nullopt;
 }
 
-std::chrono::microseconds MpiDriverBackend::patience() const {
-  for (size_t e = 0; moreToLaunch_ && e < cores_.size(); ++e)
+std::chrono::microseconds MpiDriverBackend::patience(bool moreToLaunch) const {
+  for (size_t e = 0; moreToLaunch && e < cores_.size(); ++e)
     if (outstanding_[e] < cores_[e]) return std::chrono::microseconds(0);
-  return mpi::Backoff::patienceWhileTasksRun(typicalTaskMicros_);
+  return mpi::Backoff::patienceWhileTasksRun(typicalTask_.micros());
 }
 
 TaskOutcome MpiDriverBackend::receiveOutcome(ByteReader& r, int source) {
   size_t following = 0;
   TaskOutcome o = decodeOutcome(r, following);
   if (source >= 1 && size_t(source) <= outstanding_.size()) --outstanding_[size_t(source - 1)];
-  typicalTaskMicros_ += (o.metrics.runMicros() - typicalTaskMicros_) / 4;
+  typicalTask_.add(o.metrics.runMicros());
   if (following > 0) {  // the executor sent it right after the outcome
     o.result = fromExecutors_.receive(source).bytes;
     if (o.result.size() != following) throw Error("internal: a task result lost bytes");

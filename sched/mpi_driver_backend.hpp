@@ -8,6 +8,7 @@
 #include "../mpi/polling.hpp"
 #include "control_protocol.hpp"
 #include "executor_backend.hpp"
+#include "typical_task_time.hpp"
 
 namespace kiln::sched {
 
@@ -44,21 +45,16 @@ class MpiDriverBackend final : public ExecutorBackend {
   // The same, for replies of an ok flag and an error text: the distinct errors, "; "-joined.
   std::string awaitErrors(const ByteBuffer& msg, ControlKind reply);
   // How late the next outcome may be noticed (Backoff::nextDelay): while every executor has a
-  // task on each of its cores, or no task waits to be handed out, Backoff::patienceWhileTasksRun
-  // of recent tasks; else 0. (Not how
-  // long the driver has waited: with 1 ms tasks at 3 ranks on 2 cores that made a job of 2000 tasks
-  // 20 % slower.)
-  std::chrono::microseconds patience() const;
+  // task on each of its cores, or no task waits to be handed out (!moreToLaunch),
+  // Backoff::patienceWhileTasksRun of a typical task; else 0. (Not how long the driver has
+  // waited: with 1 ms tasks at 3 ranks on 2 cores that made a job of 2000 tasks 20 % slower.)
+  std::chrono::microseconds patience(bool moreToLaunch) const;
 
   mpi::MessageChannel toExecutors_;
   mpi::MessageChannel fromExecutors_;
   std::vector<int> cores_;
   std::vector<int> outstanding_;  // per executor: tasks launched, outcome not yet received
-  // Recent tasks' run time: a running mean in which each outcome weighs a quarter. (The last
-  // task's alone made the driver impatient after every short task of a stage that alternates
-  // short and long ones, as k-means' 2 and 15 ms tasks do.)
-  int64_t typicalTaskMicros_ = 0;
-  bool moreToLaunch_ = true;  // as the scheduler last said
+  TypicalTaskTime typicalTask_;
   mpi::Backoff backoff_;
   std::vector<mpi::PendingSend> pending_;
 };

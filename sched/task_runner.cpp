@@ -97,7 +97,7 @@ void TaskRunner::workerLoop(int worker) {
     }
     {
       std::lock_guard lock(mutex_);
-      typicalTaskMicros_ = typicalTaskMicros_ + (out.metrics.runMicros() - typicalTaskMicros_) / 4;
+      typicalTask_.add(out.metrics.runMicros());
       outcomes_.push_back(std::move(out));
       --running_;
     }

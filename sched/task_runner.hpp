@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "task.hpp"
+#include "typical_task_time.hpp"
 
 namespace kiln::sched {
 
@@ -37,8 +38,7 @@ class TaskRunner {
   bool everyWorkerHasATask() const;
   // Whether, besides, another task waits for the first worker to be free.
   bool aTaskWaitsForAWorker() const;
-  // A running mean of recent tasks' run times (weight 1/4 for the newest), 0 before the first.
-  int64_t typicalTaskMicros() const { return typicalTaskMicros_; }
+  int64_t typicalTaskMicros() const { return typicalTask_.micros(); }
   // Waits up to `timeout` for a finished task.
   std::optional<TaskOutcome> nextOutcome(std::chrono::microseconds timeout);
   // Makes running tasks stop at their next block boundary and drops queued ones.
@@ -60,7 +60,7 @@ class TaskRunner {
   // the lock there would hold up the workers taking tasks and posting outcomes.
   std::atomic<int> running_{0};  // workers running a task
   std::atomic<int> queued_{0};   // tasks in queue_
-  std::atomic<int64_t> typicalTaskMicros_{0};
+  TypicalTaskTime typicalTask_;  // added to under mutex_
   bool stopping_ = false;
   std::atomic<bool> cancelled_{false};
 };
