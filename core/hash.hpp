@@ -97,7 +97,8 @@ struct Hash<std::tuple<Ts...>> {
   }
 };
 
-// The partition of a key with hash h among n partitions.
+// The partition of a key with hash h among n partitions. Loops over many keys compute the same
+// with a FastModulo made once (fast_modulo.hpp).
 inline int hashPartition(size_t h, int n) { return int(h % size_t(n)); }
 
 }  // namespace kiln

@@ -12,6 +12,7 @@
 
 #include "../util/error.hpp"
 #include "byte_keys.hpp"
+#include "fast_modulo.hpp"
 #include "hash.hpp"
 
 namespace kiln {
@@ -58,15 +59,11 @@ inline void checkPartitions(const PartitionerBase& partitioner, const int* parts
 template <class K>
 class HashPartitioner final : public Partitioner<K> {
  public:
-  explicit HashPartitioner(int numPartitions) : n_(numPartitions) {
-    if (n_ <= 0)
-      throw Error("HashPartitioner: number of partitions (" + std::to_string(n_) +
-                  ") must be positive");
-  }
+  explicit HashPartitioner(int numPartitions) : n_(numPartitions), modulo_(checked(n_)) {}
   int numPartitions() const override { return n_; }
-  int getPartition(const K& key) const override { return hashPartition(Hash<K>{}(key), n_); }
+  int getPartition(const K& key) const override { return int(modulo_(Hash<K>{}(key))); }
   void getPartitions(std::span<const K* const> keys, int* out) const override {
-    for (size_t i = 0; i < keys.size(); ++i) out[i] = hashPartition(Hash<K>{}(*keys[i]), n_);
+    for (size_t i = 0; i < keys.size(); ++i) out[i] = int(modulo_(Hash<K>{}(*keys[i])));
   }
   bool equals(const PartitionerBase& o) const override {
     auto* h = dynamic_cast<const HashPartitioner*>(&o);
@@ -75,7 +72,15 @@ class HashPartitioner final : public Partitioner<K> {
   std::string describe() const override { return "HashPartitioner(" + std::to_string(n_) + ")"; }
 
  private:
+  static uint32_t checked(int n) {
+    if (n <= 0)
+      throw Error("HashPartitioner: number of partitions (" + std::to_string(n) +
+                  ") must be positive");
+    return uint32_t(n);
+  }
+
   int n_;
+  detail::FastModulo modulo_;  // hashPartition's h % n, without a division per key
 };
 
 // Spark's RangePartitioner: partition i holds the keys in (bounds[i-1], bounds[i]], the last

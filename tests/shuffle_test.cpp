@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <map>
+#include <random>
 
 #include "../io/scratch_directory.hpp"
 #include "../sched/map_output_writer.hpp"
@@ -64,6 +65,22 @@ TEST(Shuffle, HashPartitionPlacesKeys) {
     }
   EXPECT_EQ(total, data.size());
   EXPECT_THROW(sc->parallelize(data).partitionBy(0), Error);
+}
+
+// Map tasks route records with FastModulo's multiplications, not a division: the same
+// partition as h % n for every hash, extreme ones included, and every divisor.
+TEST(Shuffle, FastModuloEqualsDivision) {
+  std::mt19937_64 random(17);
+  std::vector<uint64_t> hashes = {0, 1, 2, UINT64_MAX, UINT64_MAX - 1, uint64_t(1) << 63,
+                                  (uint64_t(1) << 63) - 1, UINT32_MAX, uint64_t(UINT32_MAX) + 1};
+  for (int i = 0; i < 2000; ++i) hashes.push_back(random() >> (i % 64));
+  std::vector<uint32_t> divisors = {UINT32_MAX, UINT32_MAX - 1, uint32_t(1) << 31,
+                                    (uint32_t(1) << 31) - 1, 1000003, 65536, 65537};
+  for (uint32_t n = 1; n <= 300; ++n) divisors.push_back(n);
+  for (uint32_t n : divisors) {
+    const detail::FastModulo modulo(n);
+    for (uint64_t h : hashes) ASSERT_EQ(modulo(h), h % n) << "h = " << h << ", n = " << n;
+  }
 }
 
 // The inlined string hash and comparison read bytes in overlapping words: every length and

@@ -11,6 +11,7 @@
 #include "../../sched/task_context.hpp"
 #include "../aggregator.hpp"
 #include "../combine_table.hpp"
+#include "../fast_modulo.hpp"
 #include "../hash.hpp"
 #include "../node.hpp"
 #include "../partitioner.hpp"
@@ -86,9 +87,9 @@ class PairShuffleDependency final : public TypedShuffleDependency<std::pair<K, V
   void writeCombined(CombineTable<K, C>& combined, sched::MapOutputWriter& out) const {
     if constexpr (CombineTable<K, C>::kPacked) {
       if (isHash_) {
-        const int r = this->numReducePartitions();
+        const FastModulo partitionOf(uint32_t(this->numReducePartitions()));
         combined.forEachPacked([&](size_t hash, std::string_view key, const C& value) {
-          ByteBuffer& bucket = out.bucket(hashPartition(hash, r));
+          ByteBuffer& bucket = out.bucket(int(partitionOf(hash)));
           encodeStringBytes(bucket, key);
           encode(bucket, value);
         });
@@ -108,11 +109,11 @@ class PairShuffleDependency final : public TypedShuffleDependency<std::pair<K, V
     constexpr size_t kChunk = 256;
     const K* keys[kChunk];
     int parts[kChunk];
-    const int r = this->numReducePartitions();
+    const FastModulo partitionOf(uint32_t(this->numReducePartitions()));  // hashPartition's
     for (size_t base = 0; base < n; base += kChunk) {
       size_t m = std::min(kChunk, n - base);
       if (isHash_) {
-        for (size_t i = 0; i < m; ++i) parts[i] = hashPartition(hashOf(base + i), r);
+        for (size_t i = 0; i < m; ++i) parts[i] = int(partitionOf(hashOf(base + i)));
       } else {
         for (size_t i = 0; i < m; ++i) keys[i] = &record(base + i).first;
         partitioner_->getPartitions(std::span<const K* const>(keys, m), parts);

@@ -35,50 +35,34 @@ template <class R, class OnBlock>
 void readShuffleBlocks(sched::Runtime& rt, int shuffle, int partition, OnBlock&& onBlock) {
   constexpr size_t kWindow = size_t(1) << 20;
   constexpr size_t kWire = kFixedWireBytes<R>;  // 0: records of varying size
-  std::vector<R> block;
-  block.reserve(kBlockRecords);
-  auto passOnIfFull = [&] {
-    if (block.size() == kBlockRecords) {
-      onBlock(std::span<R>(block));
-      block.clear();
-    }
-  };
-  auto add = [&](R&& r) {
-    block.push_back(std::move(r));
-    passOnIfFull();
-  };
+  auto sink = makeSink<R>([&](std::span<R> block) { onBlock(block); });
+  BlockBuilder<R> block(sink);
   for (const auto& seg : rt.shuffleStore().segments(shuffle, partition)) {
     TaskContext::checkCancelled();
     for (const auto& extent : seg.extents) {
       if (extent.memory) {
-        if constexpr (kWire != 0 && std::is_default_constructible_v<R>) {
-          // Straight into the block's records: decoding each into a temporary first costs
-          // about a third of a shuffle of 100-byte records.
+        if constexpr (kWire != 0 && std::is_trivially_copy_constructible_v<R> &&
+                      std::is_trivially_destructible_v<R>) {
+          // Fields are written straight into the block's slots: decoding each record into a
+          // temporary first costs about a third of a shuffle of 100-byte records.
           if (extent.length % kWire != 0)
             throw Error("corrupt data: a shuffle segment of " + std::to_string(extent.length) +
                         " bytes is not a whole number of " + std::to_string(kWire) +
                         "-byte records");
-          const std::byte* p = extent.memory;
-          const std::byte* const end = p + extent.length;
-          while (p != end) {
-            const size_t at = block.size();
-            const size_t take = std::min(size_t(end - p) / kWire, kBlockRecords - at);
-            block.resize(at + take);
-            for (size_t i = 0; i < take; ++i, p += kWire) readFixedInto(block[at + i], p);
-            passOnIfFull();
-          }
+          for (const std::byte *p = extent.memory, *end = p + extent.length; p != end; p += kWire)
+            block.addWritten([p](R* slot) { readFixedInto(*slot, p); });
         } else {
           ByteReader in({extent.memory, size_t(extent.length)});
-          while (!in.atEnd()) add(decode<R>(in));
+          while (!in.atEnd()) block.addFrom([&] { return decode<R>(in); });
         }
       } else {
         RunReader<R> in(*extent.file, extent.offset, extent.length,
                         size_t(std::min<uint64_t>(kWindow, extent.length)));
-        while (auto r = in.next()) add(std::move(*r));
+        while (auto r = in.next()) block.add(std::move(*r));
       }
     }
   }
-  if (!block.empty()) onBlock(std::span<R>(block));
+  block.flush();
 }
 
 }  // namespace kiln::detail
