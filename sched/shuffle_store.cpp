@@ -362,8 +362,8 @@ void ShuffleStore::exchange(int shuffle, int numReducePartitions, MPI_Comm execu
   keepInput(shuffle, std::move(in));
 }
 
-std::vector<ShuffleSegment> ShuffleStore::segments(int shuffle, int reducePartition) const {
-  std::lock_guard lock(mutex_);
+const std::vector<ShuffleSegment>* ShuffleStore::segmentsHeld(int shuffle,
+                                                              int reducePartition) const {
   auto it = inputs_.find(shuffle);
   if (it == inputs_.end())
     throw Error("internal: shuffle " + std::to_string(shuffle) + " has no data on this executor");
@@ -373,10 +373,24 @@ std::vector<ShuffleSegment> ShuffleStore::segments(int shuffle, int reducePartit
                 std::to_string(shuffle) + " lives on executor " +
                 std::to_string(shuffleOwner(reducePartition, in.numExecutors)) + ", not here");
   auto seg = in.byReducePartition.find(reducePartition);
-  if (seg == in.byReducePartition.end()) return {};
+  return seg == in.byReducePartition.end() ? nullptr : &seg->second;
+}
+
+std::vector<ShuffleSegment> ShuffleStore::segments(int shuffle, int reducePartition) const {
+  std::lock_guard lock(mutex_);
+  const auto* held = segmentsHeld(shuffle, reducePartition);
+  if (!held) return {};
   if (TaskMetrics* m = TaskMetrics::current())
-    for (const auto& s : seg->second) m->shuffleBytesRead += s.bytes();
-  return seg->second;
+    for (const auto& s : *held) m->shuffleBytesRead += s.bytes();
+  return *held;
+}
+
+uint64_t ShuffleStore::partitionBytes(int shuffle, int reducePartition) const {
+  std::lock_guard lock(mutex_);
+  uint64_t bytes = 0;
+  if (const auto* held = segmentsHeld(shuffle, reducePartition))
+    for (const auto& s : *held) bytes += s.bytes();
+  return bytes;
 }
 
 void ShuffleStore::dropMapOutputs() {

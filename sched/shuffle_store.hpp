@@ -57,7 +57,10 @@ class ShuffleStore {
   // of at most maxRoundBytes per executor.
   void exchange(int shuffle, int numReducePartitions, MPI_Comm executors, uint64_t maxRoundBytes);
   // Segments of a reduce partition owned here, ordered by map partition. Thread-safe.
+  // Counts their bytes as the running task's shuffle read.
   std::vector<ShuffleSegment> segments(int shuffle, int reducePartition) const;
+  // The bytes those segments hold, without counting them as read (a size hint). Thread-safe.
+  uint64_t partitionBytes(int shuffle, int reducePartition) const;
   // Frees a shuffle's data (its RDD is gone).
   void drop(int shuffle);
   // Forgets map outputs not yet exchanged (at the end of every job).
@@ -91,6 +94,9 @@ class ShuffleStore {
   std::map<int, MapOutput> takeMapOutputs(int shuffle);
   // Keeps a shuffle's data, replacing (and releasing) any it held before.
   void keepInput(int shuffle, Input in);
+  // The segments of a reduce partition owned here, or null if it has none (lock held); throws
+  // if the shuffle's data or the partition is not here.
+  const std::vector<ShuffleSegment>* segmentsHeld(int shuffle, int reducePartition) const;
   // Releases a shuffle's data, keeping its receive buffer as the spare (lock held).
   void retire(Input& in);
   // Memory for `total` received bytes: the spare if big enough, else new within the limit.

@@ -156,6 +156,16 @@ TEST(Observability, EventLogAndStatusFileDescribeTheApplication) {
   }
   EXPECT_EQ(wrote, 4u) << "every successful map task wrote shuffle bytes";
   EXPECT_GE(read, 1u);
+  auto sumOf = [&](const std::string& field) {
+    uint64_t sum = 0;
+    for (const auto& l : taskEnds) {
+      const size_t at = l.find("\"" + field + "\":");
+      if (at != std::string::npos) sum += std::stoull(l.substr(at + field.size() + 3));
+    }
+    return sum;
+  };
+  EXPECT_EQ(sumOf("shuffleBytesRead"), sumOf("shuffleBytesWritten"))
+      << "the reduce tasks read every byte the map tasks wrote, and count it once";
   EXPECT_EQ(linesWith(log, "\"event\":\"StageCompleted\"").size(), 2u);
   EXPECT_EQ(linesWith(log, "\"event\":\"JobEnd\"").size(), 1u);
   EXPECT_EQ(linesWith(log, "\"event\":\"ApplicationEnd\"").size(), 1u);

@@ -23,10 +23,7 @@ size_t shuffleRecordCount(sched::Runtime& rt, int shuffle, int partition) {
   if constexpr (kWire == 0) {
     return 0;
   } else {
-    uint64_t bytes = 0;
-    for (const auto& seg : rt.shuffleStore().segments(shuffle, partition))
-      for (const auto& extent : seg.extents) bytes += extent.length;
-    return size_t(bytes / kWire);
+    return size_t(rt.shuffleStore().partitionBytes(shuffle, partition) / kWire);
   }
 }
 
