@@ -71,11 +71,19 @@ TEST(Shuffle, HashPartitionPlacesKeys) {
 // partition as h % n for every hash, extreme ones included, and every divisor.
 TEST(Shuffle, FastModuloEqualsDivision) {
   std::mt19937_64 random(17);
-  std::vector<uint64_t> hashes = {0, 1, 2, UINT64_MAX, UINT64_MAX - 1, uint64_t(1) << 63,
-                                  (uint64_t(1) << 63) - 1, UINT32_MAX, uint64_t(UINT32_MAX) + 1};
+  std::vector<uint64_t> hashes = {0,
+                                  1,
+                                  2,
+                                  UINT64_MAX,
+                                  UINT64_MAX - 1,
+                                  uint64_t(1) << 63,
+                                  (uint64_t(1) << 63) - 1,
+                                  UINT32_MAX,
+                                  uint64_t(UINT32_MAX) + 1};
   for (int i = 0; i < 2000; ++i) hashes.push_back(random() >> (i % 64));
-  std::vector<uint32_t> divisors = {UINT32_MAX, UINT32_MAX - 1, uint32_t(1) << 31,
-                                    (uint32_t(1) << 31) - 1, 1000003, 65536, 65537};
+  std::vector<uint32_t> divisors = {
+      UINT32_MAX, UINT32_MAX - 1, uint32_t(1) << 31, (uint32_t(1) << 31) - 1, 1000003,
+      65536,      65537};
   for (uint32_t n = 1; n <= 300; ++n) divisors.push_back(n);
   for (uint32_t n : divisors) {
     const detail::FastModulo modulo(n);
