@@ -149,7 +149,7 @@ RDD<T> RDD<T>::repartition(int numPartitions) const {
     int position = int(x % uint64_t(numPartitions));
     for (auto& v : part) {
       out.emplace_back(position, std::move(v));
-      position = (position + 1) % numPartitions;
+      if (++position == numPartitions) position = 0;  // no division per record
     }
     return out;
   };
