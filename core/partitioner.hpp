@@ -59,17 +59,19 @@ inline void checkPartitions(const PartitionerBase& partitioner, const int* parts
 template <class K>
 class HashPartitioner final : public Partitioner<K> {
  public:
-  explicit HashPartitioner(int numPartitions) : n_(numPartitions), modulo_(checked(n_)) {}
-  int numPartitions() const override { return n_; }
+  explicit HashPartitioner(int numPartitions) : modulo_(checked(numPartitions)) {}
+  int numPartitions() const override { return int(modulo_.divisor()); }
   int getPartition(const K& key) const override { return int(modulo_(Hash<K>{}(key))); }
   void getPartitions(std::span<const K* const> keys, int* out) const override {
     for (size_t i = 0; i < keys.size(); ++i) out[i] = int(modulo_(Hash<K>{}(*keys[i])));
   }
   bool equals(const PartitionerBase& o) const override {
     auto* h = dynamic_cast<const HashPartitioner*>(&o);
-    return h && h->n_ == n_;
+    return h && h->numPartitions() == numPartitions();
   }
-  std::string describe() const override { return "HashPartitioner(" + std::to_string(n_) + ")"; }
+  std::string describe() const override {
+    return "HashPartitioner(" + std::to_string(numPartitions()) + ")";
+  }
 
  private:
   static uint32_t checked(int n) {
@@ -79,7 +81,6 @@ class HashPartitioner final : public Partitioner<K> {
     return uint32_t(n);
   }
 
-  int n_;
   detail::FastModulo modulo_;  // hashPartition's h % n, without a division per key
 };
 

@@ -123,10 +123,9 @@ std::optional<TaskOutcome> TaskRunner::nextOutcome(std::chrono::microseconds tim
   std::unique_lock lock(mutex_);
   // A zero timeout only looks: a timed wait, even one already expired, is a system call (tens
   // of microseconds in a VM), and the control thread polls this way between MPI probes.
-  if (timeout.count() <= 0 ? outcomes_.empty() : !outcomeReady_.wait_for(lock, timeout, [&] {
-        return !outcomes_.empty();
-      }))
-    return std::nullopt;
+  if (timeout.count() > 0)
+    outcomeReady_.wait_for(lock, timeout, [&] { return !outcomes_.empty(); });
+  if (outcomes_.empty()) return std::nullopt;
   TaskOutcome o = std::move(outcomes_.front());
   outcomes_.pop_front();
   return o;

@@ -31,6 +31,7 @@ class PairShuffleDependency final : public TypedShuffleDependency<std::pair<K, V
       : TypedShuffleDependency<std::pair<K, V>>(std::move(parent), partitioner->numPartitions()),
         partitioner_(std::move(partitioner)),
         isHash_(dynamic_cast<const HashPartitioner<K>*>(partitioner_.get()) != nullptr),
+        hashPartitionOf_(uint32_t(this->numReducePartitions())),
         agg_(std::move(agg)),
         mapSideCombine_(kAggregates && mapSideCombine) {}
 
@@ -87,9 +88,8 @@ class PairShuffleDependency final : public TypedShuffleDependency<std::pair<K, V
   void writeCombined(CombineTable<K, C>& combined, sched::MapOutputWriter& out) const {
     if constexpr (CombineTable<K, C>::kPacked) {
       if (isHash_) {
-        const FastModulo partitionOf(uint32_t(this->numReducePartitions()));
         combined.forEachPacked([&](size_t hash, std::string_view key, const C& value) {
-          ByteBuffer& bucket = out.bucket(int(partitionOf(hash)));
+          ByteBuffer& bucket = out.bucket(int(hashPartitionOf_(hash)));
           encodeStringBytes(bucket, key);
           encode(bucket, value);
         });
@@ -109,11 +109,10 @@ class PairShuffleDependency final : public TypedShuffleDependency<std::pair<K, V
     constexpr size_t kChunk = 256;
     const K* keys[kChunk];
     int parts[kChunk];
-    const FastModulo partitionOf(uint32_t(this->numReducePartitions()));  // hashPartition's
     for (size_t base = 0; base < n; base += kChunk) {
       size_t m = std::min(kChunk, n - base);
       if (isHash_) {
-        for (size_t i = 0; i < m; ++i) parts[i] = int(partitionOf(hashOf(base + i)));
+        for (size_t i = 0; i < m; ++i) parts[i] = int(hashPartitionOf_(hashOf(base + i)));
       } else {
         for (size_t i = 0; i < m; ++i) keys[i] = &record(base + i).first;
         partitioner_->getPartitions(std::span<const K* const>(keys, m), parts);
@@ -125,6 +124,7 @@ class PairShuffleDependency final : public TypedShuffleDependency<std::pair<K, V
 
   std::shared_ptr<const Partitioner<K>> partitioner_;
   bool isHash_;
+  FastModulo hashPartitionOf_;  // hashPartition(hash, R), by multiplications
   Agg agg_;
   bool mapSideCombine_;
   // The most keys one map task's combining table has held (a sizing hint for later tasks).

@@ -38,8 +38,7 @@ void readShuffleBlocks(sched::Runtime& rt, int shuffle, int partition, OnBlock&&
     TaskContext::checkCancelled();
     for (const auto& extent : seg.extents) {
       if (extent.memory) {
-        if constexpr (kWire != 0 && std::is_trivially_copy_constructible_v<R> &&
-                      std::is_trivially_destructible_v<R>) {
+        if constexpr (kWire != 0) {  // plain values and pairs of them: plain bytes in memory
           // Fields are written straight into the block's slots: decoding each record into a
           // temporary first costs about a third of a shuffle of 100-byte records.
           if (extent.length % kWire != 0)
