@@ -4,9 +4,8 @@
 //   int main(int argc, char** argv) {
 //     kiln::Context sc(argc, argv);   // rank 0 drives, the other ranks execute
 //     auto counts = sc.textFile(argv[1])
-//                       .flatMap([](const std::string& line) { return kiln::split(line); })
-//                       .map([](const std::string& w) { return std::pair<std::string, long>(w, 1);
-//                       }) .reduceByKey(std::plus<>());
+//         .flatMap([](const std::string& line) { return kiln::split(line).pairedWith(1L); })
+//         .reduceByKey(std::plus<>());   // (word, count)
 //     counts.saveAsTextFile(argv[2]);
 //   }
 //
@@ -20,7 +19,7 @@
 //   kiln::RDD<T>        core/rdd.hpp      transformations and actions, Spark's names
 //   kiln::Conf          core/conf.hpp     configuration keys (docs/CONFIGURATION.md)
 //   kiln::TaskContext   sched/task_context.hpp  partition and attempt of the running task
-//   kiln::split         core/split.hpp    words of a line, for flatMap
+//   kiln::split         core/split.hpp    words of a line (or (word, v) pairs), for flatMap
 //   kiln::ArrayTask     core/array_task.hpp  this Slurm array task's slice of the inputs
 //   kiln::Error, kiln::JobFailed          util/error.hpp
 #pragma once

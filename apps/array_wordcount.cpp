@@ -26,9 +26,9 @@ void count(kiln::Context& sc, int tasks, const std::string& input, const std::st
            << "): " << mine.size() << " file(s)\n";
   auto lines = mine.empty() ? sc.parallelize(std::vector<std::string>{})
                             : sc.textFile(kiln::joinPaths(mine));
-  auto counts = lines.flatMap([](const std::string& line) { return kiln::split(line); })
-                    .map([](const std::string& w) { return std::pair<std::string, long>(w, 1); })
-                    .reduceByKey(std::plus<>());
+  auto counts =
+      lines.flatMap([](const std::string& line) { return kiln::split(line).pairedWith(1L); })
+          .reduceByKey(std::plus<>());
   const std::string out = partials + "/task-" + task.name();
   // A rerun replaces the earlier attempt's output (never complete, or it would not rerun).
   if (sc.isDriver()) std::filesystem::remove_all(out);

@@ -12,10 +12,10 @@ int main(int argc, char** argv) {
                 "  OUTDIR  output directory (must not exist): part-NNNNN files of word<TAB>count\n";
     return argc == 2 && std::strcmp(argv[1], "--help") == 0 ? 0 : 2;
   }
-  auto counts = sc.textFile(argv[1])
-                    .flatMap([](const std::string& line) { return kiln::split(line); })
-                    .map([](const std::string& w) { return std::pair<std::string, long>(w, 1); })
-                    .reduceByKey(std::plus<>());
+  auto counts =
+      sc.textFile(argv[1])
+          .flatMap([](const std::string& line) { return kiln::split(line).pairedWith(1L); })
+          .reduceByKey(std::plus<>());
   counts.saveAsTextFile(argv[2]);
   return 0;
 }

@@ -7,17 +7,21 @@
 #include <ranges>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
 namespace kiln {
 
+template <class V>
+class SplitPairs;
+
 // A lazy sequence of the maximal runs of non-whitespace in a line (the line must outlive it,
 // as it does inside flatMap). Iterating yields std::string words; short words stay within the
-// string's inline buffer, so no allocation happens per word. It is a view, so it composes:
-//   kiln::split(line) | std::views::transform([](std::string w) { return std::pair(w, 1L); })
-// makes each pair straight from the word, with no separate map pass.
+// string's inline buffer, so no allocation happens per word. It is a view, so it composes with
+// std::views. For (word, value) pairs use pairedWith(value), not a map after the split.
 class SplitWords : public std::ranges::view_base {
  public:
   SplitWords() = default;
@@ -38,7 +42,9 @@ class SplitWords : public std::ranges::view_base {
         findWord(pos_);
       }
     }
-    std::string operator*() const { return std::string(line_.data() + pos_, len_); }
+    std::string operator*() const { return std::string(word()); }
+    // The current word's bytes, within the line.
+    std::string_view word() const { return std::string_view(line_.data() + pos_, len_); }
     iterator& operator++() {
       findWord(pos_ + len_);
       return *this;
@@ -126,8 +132,55 @@ class SplitWords : public std::ranges::view_base {
   iterator begin() const { return iterator(line_, 0); }
   iterator end() const { return iterator(line_, line_.size()); }
 
+  // The words as (word, value) pairs, each word's string made once, inside its pair:
+  //   lines.flatMap([](const std::string& l) { return kiln::split(l).pairedWith(1L); })
+  // A map(w -> (w, 1)) after the split makes every word twice (moving a short string copies
+  // it), and that second copy took a fifth of a word count's time.
+  template <class V>
+  SplitPairs<V> pairedWith(V value) const {
+    return SplitPairs<V>(*this, std::move(value));
+  }
+
  private:
   std::string_view line_;
+};
+
+// split(line).pairedWith(value): a view of (word, value) pairs.
+template <class V>
+class SplitPairs : public std::ranges::view_base {
+ public:
+  SplitPairs() = default;
+  SplitPairs(SplitWords words, V value) : words_(words), value_(std::move(value)) {}
+
+  class iterator {
+   public:
+    using iterator_concept = std::input_iterator_tag;
+    using value_type = std::pair<std::string, V>;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    iterator(SplitWords::iterator word, const SplitPairs* owner) : word_(word), owner_(owner) {}
+    value_type operator*() const {
+      const std::string_view w = word_.word();
+      return value_type(std::piecewise_construct, std::forward_as_tuple(w.data(), w.size()),
+                        std::forward_as_tuple(owner_->value_));
+    }
+    iterator& operator++() {
+      ++word_;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    bool operator==(const iterator& o) const { return word_ == o.word_; }
+
+   private:
+    SplitWords::iterator word_;
+    const SplitPairs* owner_ = nullptr;  // as a transform_view's iterator, it points at its view
+  };
+  iterator begin() const { return iterator(words_.begin(), this); }
+  iterator end() const { return iterator(words_.end(), this); }
+
+ private:
+  SplitWords words_;
+  V value_{};
 };
 
 inline SplitWords split(std::string_view line) { return SplitWords(line); }

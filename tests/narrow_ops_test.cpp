@@ -204,6 +204,41 @@ TEST(NarrowOps, SplitWordsAndComposesAsAView) {
   for (size_t i = 0; i < words.size(); ++i) EXPECT_EQ(pairs[i].first, words[i]);
 }
 
+// split(line).pairedWith(v) yields (word, v) for the same words, in order, and counts words as
+// the split-then-map program does.
+TEST(NarrowOps, SplitPairedWithMakesWordValuePairs) {
+  static_assert(std::ranges::view<SplitPairs<long>>);
+  auto sc = makeContext();
+  const std::vector<std::string> lines = {"", "b a b", " \t", std::string(70, 'z') + " a\n b ",
+                                          "a"};
+  std::vector<std::pair<std::string, std::string>> expected;
+  for (const auto& line : lines)
+    for (auto& w : referenceWords(line)) expected.emplace_back(w, "v" + w);
+  auto rdd = sc->parallelize(lines, 2);
+  // A value that owns memory: each pair gets its own copy.
+  auto tagged = rdd.flatMap([](const std::string& l) {
+                     std::vector<std::pair<std::string, std::string>> out;
+                     for (auto p : split(l).pairedWith(std::string("v"))) {
+                       p.second += p.first;
+                       out.push_back(std::move(p));
+                     }
+                     return out;
+                   })
+                    .collect();
+  EXPECT_EQ(tagged, expected);
+  auto paired = rdd.flatMap([](const std::string& l) { return split(l).pairedWith(1L); })
+                    .reduceByKey(std::plus<>())
+                    .collectAsMap();
+  auto mapped = rdd.flatMap([](const std::string& l) { return split(l); })
+                    .map([](const std::string& w) { return std::pair<std::string, long>(w, 1); })
+                    .reduceByKey(std::plus<>())
+                    .collectAsMap();
+  EXPECT_EQ(paired, mapped);
+  EXPECT_EQ(paired.at("a"), 3);
+  EXPECT_EQ(paired.at("b"), 3);
+  EXPECT_EQ(paired.at(std::string(70, 'z')), 1);
+}
+
 TEST(NarrowOps, MapPartitionsWithIndexSeesEachPartition) {
   auto sc = makeContext();
   auto data = randomValues<int>(1000, 3, 2001);
