@@ -10,8 +10,10 @@
 # single-thread output (a mismatch stops the script with exit 1, naming the workload and rank
 # count). Prints a Markdown table: median wall seconds (mpirun start-up included; the
 # single-thread program runs without mpirun and its time is repeated in every row), throughput,
-# peak memory (max RSS of each rank, from /usr/bin/time, the largest over the reps) and the
-# ratios Kiln/MPI and Kiln/single-thread; then the input sizes, reps and cores.
+# peak memory (max RSS of each rank, from /usr/bin/time, the largest over the reps), the
+# ratios Kiln/MPI and Kiln/single-thread, and the best Kiln/single-thread a perfectly scaling
+# program could score under mpirun (after each pair, an MPI program that only starts and stops
+# runs with the same rank count); then the input sizes, reps and cores.
 #   small: wordcount 8 MiB, terasort 1e5 records, pagerank 2^14 vertices and 2e5 edges,
 #          kmeans 2e5 points (the ctest BenchSuiteSmoke runs this).
 #   1g:    wordcount 1 GiB Zipf corpus, terasort 1 GiB (10737418 records), pagerank 2^20
@@ -64,7 +66,8 @@ build=$(cd "$build" && pwd)
 mkdir -p "$data"
 data=$(cd "$data" && pwd)
 for prog in apps/{wordcount,teragen,terasort,teravalidate,gen_graph,pagerank,gen_points,kmeans} \
-  bench/gen_zipf_corpus bench/baselines/{wordcount,terasort,pagerank,kmeans}_{mpi,seq}; do
+  bench/gen_zipf_corpus bench/baselines/{wordcount,terasort,pagerank,kmeans}_{mpi,seq} \
+  bench/baselines/mpi_startup; do
   [ -x "$build/$prog" ] || { echo "suite.sh: $build/$prog is missing (build it first)" >&2; exit 2; }
 done
 . "$root/scripts/mpi-env.sh"
@@ -225,13 +228,14 @@ run_seq() {  # WORKLOAD
   run_timed "$1" seq 0 "$work/out" "${cmd[@]}"
   check "$1" single-thread 1 "$work/out"
 }
-run_pair() {  # WORKLOAD N FIRST SECOND: kiln and mpi in that order
+run_pair() {  # WORKLOAD N FIRST SECOND: kiln and mpi in that order, then the MPI start-up floor
   local who
   for who in "$3" "$4"; do
     command_for "$1" "$who" "$work/out"
     run_timed "$1" "$who-$2" "$2" "$work/out" "${cmd[@]}"
     check "$1" "$([ "$who" = kiln ] && echo Kiln || echo MPI+OpenMP)" "$2" "$work/out"
   done
+  run_timed "$1" "startup-$2" "$2" "$work/out" "$build/bench/baselines/mpi_startup"
 }
 
 tera_bytes() { stat -c %s "$tera"/part-* | awk '{ s += $1 } END { print s }'; }
@@ -261,17 +265,18 @@ for w in $workloads; do
   s=$(median <"$work/seq.ms") smem=$(peak_mem "$work/seq.mem")
   for n in $ranks; do
     k=$(median <"$work/kiln-$n.ms") b=$(median <"$work/mpi-$n.ms")
+    f=$(median <"$work/startup-$n.ms")
     awk -v w="$w" -v n="$n" -v k="$k" -v b="$b" -v s="$s" -v a="$amount" -v sc="$scale" \
       -v u="$unit" -v km="$(peak_mem "$work/kiln-$n.mem")" -v bm="$(peak_mem "$work/mpi-$n.mem")" \
-      -v sm="$smem" 'BEGIN {
-        printf "| %s | %d | %.2f | %.2f | %.2f | %.1f %s | %.1f %s | %.1f %s | %s | %s | %s | %.2f | %.2f |\n",
+      -v sm="$smem" -v f="$f" -v c="$cores" 'BEGIN {
+        printf "| %s | %d | %.2f | %.2f | %.2f | %.1f %s | %.1f %s | %.1f %s | %s | %s | %s | %.2f | %.2f | %.2f |\n",
           w, n, k / 1000, b / 1000, s / 1000, a / sc / (k / 1000), u, a / sc / (b / 1000), u,
-          a / sc / (s / 1000), u, km, bm, sm, k / b, k / s }' >>"$rows"
+          a / sc / (s / 1000), u, km, bm, sm, k / b, k / s, (f + s / c) / s }' >>"$rows"
   done
 done
 
-echo "| workload | ranks | Kiln s | MPI+OpenMP s | 1-thread s | Kiln rate | MPI+OpenMP rate | 1-thread rate | Kiln MiB per rank | MPI+OpenMP MiB per rank | 1-thread MiB | Kiln/MPI+OpenMP | Kiln/1-thread |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| workload | ranks | Kiln s | MPI+OpenMP s | 1-thread s | Kiln rate | MPI+OpenMP rate | 1-thread rate | Kiln MiB per rank | MPI+OpenMP MiB per rank | 1-thread MiB | Kiln/MPI+OpenMP | Kiln/1-thread | ideal/1-thread |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 cat "$rows"
 echo
 echo "Inputs ($size):"
@@ -283,7 +288,7 @@ for w in $workloads; do
     kmeans) echo "- kmeans: $points, $(point_count) points of dimension 2 (text), k = $km_k, $iterations iterations (rate: points x iterations per second)" ;;
   esac
 done
-echo "Median of $reps run(s) each, alternating; wall time with mpirun start-up for Kiln and MPI+OpenMP, without for the 1-thread program (one run per rep, its time repeated in each row). MiB per rank: max RSS of each rank (Kiln: driver first), largest over the reps. $cores cores; Kiln -n 1 is local mode. All outputs agreed with the 1-thread baseline's."
+echo "Median of $reps run(s) each, alternating; wall time with mpirun start-up for Kiln and MPI+OpenMP, without for the 1-thread program (one run per rep, its time repeated in each row). MiB per rank: max RSS of each rank (Kiln: driver first), largest over the reps. $cores cores; Kiln -n 1 is local mode. All outputs agreed with the 1-thread baseline's. ideal/1-thread: the best Kiln/1-thread any program under mpirun could score here, (F + T / $cores) / T, where T is the 1-thread time and F the median wall time of an MPI program that only starts and stops (bench/baselines/mpi_startup, run after each pair with the same rank count): the 1-thread work spread over the cores with no loss, plus the start-up every MPI program pays."
 
 # The shuffle microbenchmark and the latency of a trivial job, in the same run (a checksum
 # mismatch in the shuffle benchmark stops the script like any other disagreement).
