@@ -12,6 +12,7 @@
 #include <numbers>
 #include <string>
 
+#include "new_output.hpp"
 #include "splitmix.hpp"
 
 namespace {
@@ -85,10 +86,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string out = pos[1];
-  if (std::filesystem::exists(out)) {
-    if (sc.isDriver()) std::cerr << "gen_events: " << out << " exists\n";
-    return 2;
-  }
+  if (!kiln_apps::isNewOutput(sc, "gen_events", out)) return 2;
   const Generator g{uint64_t(seed), int(detectors)};
   auto index = sc.range(0, rows, 1, int(std::max<long>(2, rows / 2'000'000 + 1)));
   kiln::Hdf5WriteOptions options{.chunkRows = 65536, .append = true};

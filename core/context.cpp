@@ -306,6 +306,7 @@ void Context::addListeners(const std::vector<std::pair<std::string, std::string>
 
 Context::~Context() {
   if (isDriver()) runtime_->postApplicationEnd();
+  runtime_->announceProgramEnd();
   runtime_.reset();
   session_.reset();
 }

@@ -20,6 +20,8 @@ enum class ControlKind : uint8_t {
   Restore = 8,         // driver -> executor: shuffle id, reduce partitions, directory
   RestoreDone = 9,     // executor -> driver: ok flag and error text
   StopRequested = 10,  // executor -> driver: this executor received the stop signal
+  ProgramEnded = 11,   // either way, from a Context's end: this rank's program is done. A rank
+                       // still in a job when it arrives waits for a peer that will never come.
 };
 // After every JobEndAck has arrived (outcomes received meanwhile are discarded, so no executor
 // stays blocked sending one), the driver broadcasts the job's result to every rank.

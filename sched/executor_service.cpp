@@ -139,6 +139,12 @@ bool serveJob(int64_t job, TaskRunner& runner, ShuffleStore& store, const Execut
             jobOk = r.get<uint8_t>() != 0;
             if (!jobOk) runner.cancel();
             return;
+          case ControlKind::ProgramEnded:
+            throw Error(
+                "ranks diverged: the driver's program ended while this executor was in job " +
+                std::to_string(job) +
+                "; every rank must call the same actions in the same order (did the "
+                "driver return from main early?)");
           default:
             throw Error("internal: unexpected control message");
         }

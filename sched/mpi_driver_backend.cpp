@@ -1,6 +1,7 @@
 #include "mpi_driver_backend.hpp"
 
 #include <functional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -8,6 +9,17 @@
 #include "stop_signal.hpp"
 
 namespace kiln::sched {
+
+namespace {
+
+// An executor whose program has ended takes no more tasks: the job would wait for it forever.
+Error executorLeft(int rank) {
+  return Error("ranks diverged: the program on executor rank " + std::to_string(rank) +
+               " ended while the driver ran a job; every rank must call the same actions in the "
+               "same order (did a rank return from main early?)");
+}
+
+}  // namespace
 
 MpiDriverBackend::MpiDriverBackend(MPI_Comm control, std::vector<int> executorCores)
     : toExecutors_(control, kTagToExecutor),
@@ -45,6 +57,7 @@ std::optional<TaskOutcome> MpiDriverBackend::nextOutcome(bool moreToLaunch) {
         requestStop();  // the scheduler reads it after this call
         return std::nullopt;
       }
+      if (kind == ControlKind::ProgramEnded) throw executorLeft(leftRank_ = m->source);
       if (kind != ControlKind::Outcome) throw Error("internal: unexpected message");
       return receiveOutcome(r, m->source);
     }
@@ -91,12 +104,15 @@ void MpiDriverBackend::awaitReplies(ControlKind reply,
   int replies = 0;
   mpi::Backoff backoff;
   while (replies < numExecutors() || !pending_.empty()) {
+    // Its reply would never come: the job that noticed it ends here, and with it the program.
+    if (leftRank_ != 0) throw executorLeft(leftRank_);
     progressSends();
     if (auto m = fromExecutors_.tryReceive()) {
       backoff.reset();
       ByteReader r(m->bytes.span());
       auto kind = r.get<ControlKind>();
       if (kind == ControlKind::StopRequested) requestStop();
+      if (kind == ControlKind::ProgramEnded) leftRank_ = m->source;
       if (kind == ControlKind::Outcome) receiveOutcome(r, m->source);  // a straggler: discarded
       if (kind != reply) continue;
       ++replies;

@@ -54,6 +54,7 @@ class MpiDriverBackend final : public ExecutorBackend {
   mpi::MessageChannel fromExecutors_;
   std::vector<int> cores_;
   std::vector<int> outstanding_;  // per executor: tasks launched, outcome not yet received
+  int leftRank_ = 0;  // an executor rank whose program has ended (0: none): it answers nothing
   TypicalTaskTime typicalTask_;
   mpi::Backoff backoff_;
   std::vector<mpi::PendingSend> pending_;

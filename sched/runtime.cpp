@@ -6,6 +6,7 @@
 
 #include "../mpi/message_channel.hpp"
 #include "../mpi/polling.hpp"
+#include "control_protocol.hpp"
 #include "executor_service.hpp"
 #include "kept_results.hpp"
 #include "lineage_identity.hpp"
@@ -319,6 +320,18 @@ std::vector<ByteBuffer> Runtime::runJob(const LineageNode& rdd, const std::vecto
   currentHooks_ = nullptr;
   if (!out.ok) throw JobFailed(out.error);
   return std::move(out.results);
+}
+
+void Runtime::announceProgramEnd() {
+  if (localMode()) return;
+  ByteBuffer msg;
+  msg.put(ControlKind::ProgramEnded);
+  if (session_.rank() == 0) {
+    mpi::MessageChannel toExecutors(session_.control(), kTagToExecutor);
+    for (int r = 1; r < session_.size(); ++r) toExecutors.send(r, msg);
+  } else {
+    mpi::MessageChannel(session_.control(), kTagToDriver).send(0, msg);
+  }
 }
 
 void Runtime::postApplicationStart() {

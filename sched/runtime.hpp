@@ -99,6 +99,10 @@ class Runtime {
   void addListener(std::unique_ptr<SchedulerListener> l) { bus_.add(std::move(l)); }
   void postApplicationStart();  // with provenance() as the application's facts
   void postApplicationEnd();
+  // Tells the other side (the driver: every executor; an executor: the driver) that this rank's
+  // program is done. A rank that is still in a job, or starts one, then fails with "ranks
+  // diverged" instead of waiting forever for a rank that left main early.
+  void announceProgramEnd();
 
   // Computes `resultTask(p)` for each requested partition of `rdd` on the executors, running
   // the shuffle stages it needs first. Every rank calls it at the same point of the program and

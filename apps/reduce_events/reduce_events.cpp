@@ -13,6 +13,7 @@
 #include <kiln/kiln.hpp>
 #include <map>
 
+#include "../new_output.hpp"
 #include "group_stats.hpp"
 #include "reduction_spec.hpp"
 
@@ -234,11 +235,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   namespace fs = std::filesystem;
-  if (fs::exists(spec.output) && !spec.overwrite) {
-    if (sc.isDriver())
-      std::cerr << "reduce-events: " << spec.output << " exists (--overwrite replaces it)\n";
+  if (!spec.overwrite &&
+      !kiln_apps::isNewOutput(sc, "reduce-events", spec.output, "--overwrite replaces it"))
     return 2;
-  }
   const std::string partial = spec.output + ".kiln-partial";
   if (sc.isDriver()) fs::remove(partial);
   try {
