@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
                 "  INPUT  text (a point per line) or HDF5 (.h5/.hdf5: a 2-D float64 dataset)\n"
                 "  K      clusters; N iterations (default 10); S seed (default 1);\n"
                 "  NAME   the HDF5 dataset (default points)\n"
-                "  OUTDIR gets centres.txt and cost.txt\n";
+                "  OUTDIR (must not exist) gets centres.txt and cost.txt\n";
     return 0;
   }
   long iterations = 10, seed = 1, k = 0;
@@ -262,7 +262,11 @@ int main(int argc, char** argv) {
           centres[j * dim + x] = all.sums[j * dim + x] / double(all.counts[j]);
   }
   if (sc.isDriver()) {
-    std::filesystem::create_directories(positional[2]);
+    // An existing OUTDIR is refused, as Spark's model savers and saveAsTextFile refuse theirs:
+    // replacing the files of an earlier run without a word would lose them.
+    if (!std::filesystem::create_directories(positional[2]))
+      throw kiln::Error("kmeans: OUTDIR " + positional[2] +
+                        " exists (remove it or choose another)");
     std::ofstream out(positional[2] + "/centres.txt"), cost(positional[2] + "/cost.txt");
     for (size_t j = 0; j < size_t(k); ++j) {
       for (size_t x = 0; x < dim; ++x) out << (x ? " " : "") << formatNumber(centres[j * dim + x]);

@@ -53,5 +53,9 @@ mpirun -n 2 "$apps/kmeans" "$work/ragged.txt" 1 "$work/ragged" >/dev/null 2>"$wo
 check "points of different dimensions are refused" bash -c "[ $? != 0 ] && grep -q 'coordinates, the others' '$work/ragged.err'"
 mpirun -n 1 "$apps/kmeans" "$work/text" 0 "$work/x" >/dev/null 2>"$work/arg.err"
 check "K = 0 is refused" bash -c "[ $? = 2 ] && grep -q 'K 0' '$work/arg.err'"
+mkdir -p "$work/taken" && echo keep >"$work/taken/centres.txt"
+mpirun -n 2 "$apps/kmeans" "$work/text" 4 "$work/taken" >/dev/null 2>"$work/taken.err"
+check "an existing OUTDIR is refused, naming it, and its files are kept" bash -c \
+  "[ $? != 0 ] && grep -q 'OUTDIR $work/taken exists' '$work/taken.err' && [ \"\$(cat '$work/taken/centres.txt')\" = keep ]"
 
 finish k-means
