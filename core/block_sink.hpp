@@ -8,13 +8,33 @@
 #include <memory>
 #include <new>
 #include <span>
+#include <string>
+#include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace kiln::detail {
 
 // Records per block: big enough to amortize the virtual call, small enough to stay in cache.
 constexpr size_t kBlockRecords = 512;
+
+// The borrowed form of a record: (std::string, V) pairs may travel as (std::string_view, V)
+// pairs whose bytes belong to the producer (a line that kiln::split cut into words). Other
+// records have none (an empty tag type stands in).
+struct NoBorrowedForm {};
+template <class T>
+struct BorrowedForm {
+  using type = NoBorrowedForm;
+};
+template <class V>
+struct BorrowedForm<std::pair<std::string, V>> {
+  using type = std::pair<std::string_view, V>;
+};
+template <class T>
+using Borrowed = typename BorrowedForm<T>::type;
+template <class T>
+inline constexpr bool kHasBorrowedForm = !std::is_same_v<Borrowed<T>, NoBorrowedForm>;
 
 template <class T>
 class BlockSink {
@@ -33,6 +53,19 @@ class BlockSink {
   // knows it (fixed-size records); a consumer that gathers the whole partition sizes its
   // buffer once instead of doubling it, copying and faulting in each size on the way.
   virtual void expect(size_t /*records*/) {}
+  // Whether this sink reads borrowed records without making T's of them: a producer that can
+  // hand out views (kiln::split(line).pairedWith(v)) then skips a std::string per word. Asked
+  // once per partition.
+  virtual bool takesBorrowed() const { return false; }
+  // Borrowed records, valid only during the call; their values are the callee's to move from.
+  // Here they are made T's and pushed, for sinks that said no and are handed some anyway.
+  virtual void pushBorrowed(std::span<Borrowed<T>> block) {
+    if constexpr (kHasBorrowedForm<T>) {
+      copy_.clear();
+      for (auto& [key, value] : block) copy_.emplace_back(std::string(key), std::move(value));
+      push(std::span<T>(copy_));
+    }
+  }
 
  private:
   std::vector<T> copy_;  // reused by pushShared: one allocation per sink, not per block
@@ -70,6 +103,26 @@ template <class T, class Owned, class Shared>
 SharingFunctionSink<T, Owned, Shared> makeSink(Owned owned, Shared shared) {
   return SharingFunctionSink<T, Owned, Shared>(std::move(owned), std::move(shared));
 }
+// A sink that takes owned blocks with one function and borrowed ones with another.
+template <class T, class Owned, class BorrowedF>
+class BorrowingFunctionSink final : public BlockSink<T> {
+ public:
+  BorrowingFunctionSink(Owned owned, BorrowedF borrowed)
+      : owned_(std::move(owned)), borrowed_(std::move(borrowed)) {}
+  void push(std::span<T> block) override { owned_(block); }
+  bool takesBorrowed() const override { return true; }
+  void pushBorrowed(std::span<Borrowed<T>> block) override { borrowed_(block); }
+
+ private:
+  Owned owned_;
+  BorrowedF borrowed_;
+};
+template <class T, class Owned, class BorrowedF>
+BorrowingFunctionSink<T, Owned, BorrowedF> makeBorrowingSink(Owned owned, BorrowedF borrowed) {
+  static_assert(kHasBorrowedForm<T>, "only (std::string, V) records have a borrowed form");
+  return BorrowingFunctionSink<T, Owned, BorrowedF>(std::move(owned), std::move(borrowed));
+}
+
 // A sink that only reads its records, owned or shared: f takes std::span<const T>.
 template <class T, class F>
 class ReadingSink final : public BlockSink<T> {
@@ -102,6 +155,11 @@ class CountingSink final : public BlockSink<T> {
     out_.pushShared(block);
   }
   void expect(size_t records) override { out_.expect(records); }
+  bool takesBorrowed() const override { return out_.takesBorrowed(); }
+  void pushBorrowed(std::span<Borrowed<T>> block) override {
+    count_ += block.size();
+    out_.pushBorrowed(block);
+  }
 
  private:
   BlockSink<T>& out_;

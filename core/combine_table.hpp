@@ -24,8 +24,10 @@ class CombineTable {
   static constexpr bool kPacked = std::is_same_v<K, std::string> && kFlatCombiner;
   using Map = std::conditional_t<kPacked, PackedStringTable<C>, FlatHashMap<K, C>>;
 
-  template <class X, class Create, class Merge>
-  void upsertBlock(std::span<std::pair<K, X>> block, Create&& create, Merge&& merge) {
+  // Records: (K, X) pairs, or for a packed table also borrowed (std::string_view, X) pairs.
+  template <class Key, class X, class Create, class Merge>
+  void upsertBlock(std::span<std::pair<Key, X>> block, Create&& create, Merge&& merge) {
+    static_assert(std::is_same_v<Key, K> || kPacked, "borrowed keys go into packed tables only");
     [[maybe_unused]] const size_t before = map_.size();
     if constexpr (!kFlatCombiner) {
       // Merged values may be kept whole (a group): count them before they are moved in.

@@ -39,18 +39,18 @@ inline size_t hashShortWord(uint64_t word, size_t n) {
   return foldedMultiply(word ^ kHashA, kHashSeed ^ n ^ kHashB);
 }
 
+// n (at most 8) bytes as one zero-padded little-endian word, from loads that stay within them.
+inline uint64_t paddedWord(const char* p, size_t n) {
+  if (n == 8) return load64(p);
+  if (n >= 4) return load32(p) | (load32(p + n - 4) << (8 * (n - 4)));
+  if (n == 0) return 0;
+  return uint64_t(uint8_t(p[0])) | (uint64_t(uint8_t(p[n / 2])) << (8 * (n / 2))) |
+         (uint64_t(uint8_t(p[n - 1])) << (8 * (n - 1)));
+}
+
 inline size_t hashBytes(const char* p, size_t n) {
   constexpr uint64_t kSeed = kHashSeed, kA = kHashA, kB = kHashB;
-  if (n <= 8) {
-    // The n bytes as one zero-padded word, from loads that stay within them.
-    uint64_t w = 0;
-    if (n >= 4)
-      w = load32(p) | (load32(p + n - 4) << (8 * (n - 4)));
-    else if (n > 0)
-      w = uint64_t(uint8_t(p[0])) | (uint64_t(uint8_t(p[n / 2])) << (8 * (n / 2))) |
-          (uint64_t(uint8_t(p[n - 1])) << (8 * (n - 1)));
-    return hashShortWord(w, n);
-  }
+  if (n <= 8) return hashShortWord(paddedWord(p, n), n);
   uint64_t state = kSeed ^ n, a = 0, b = 0;
   if (n <= 16) {
     // Two overlapping loads cover every length without a loop.

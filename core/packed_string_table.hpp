@@ -42,8 +42,10 @@ class PackedStringTable {
  public:
   using Entry = typename FlatHashMap<std::string, C>::Entry;
 
-  template <class X, class Create, class Merge>
-  void upsertBlock(std::span<std::pair<std::string, X>> block, Create&& create, Merge&& merge) {
+  // Key: std::string, or std::string_view for borrowed records (words cut from a line).
+  template <class Key, class X, class Create, class Merge>
+  void upsertBlock(std::span<std::pair<Key, X>> block, Create&& create, Merge&& merge) {
+    static_assert(std::is_same_v<Key, std::string> || std::is_same_v<Key, std::string_view>);
     assert(entries_.empty() && "no upserts between entries() and clear()");
     constexpr size_t kChunk = 256;
     size_t hashes[kChunk];
@@ -55,8 +57,13 @@ class PackedStringTable {
       // Hash and pack the chunk, prefetching index slots, then the entries they hold: the
       // probes that follow find their lines arriving instead of stalling on each in turn.
       for (size_t i = 0; i < n; ++i) {
-        hashes[i] = Hash<std::string>{}(recs[i].first);
-        keys[i] = pack(recs[i].first);
+        if constexpr (std::is_same_v<Key, std::string>) {
+          hashes[i] = Hash<std::string>{}(recs[i].first);
+          keys[i] = pack(recs[i].first);
+        } else {
+          keys[i] = packView(recs[i].first);
+          hashes[i] = hashPackedView(keys[i], recs[i].first);
+        }
         __builtin_prefetch(&index_[slotOf(hashes[i])]);
       }
       for (size_t i = 0; i < n; ++i) {
@@ -74,8 +81,11 @@ class PackedStringTable {
             Packed k = keys[i];
             if (k.w1 == kLongKey) {
               k.w0 = longKeys_.size();
-              longKeyBytes_ += key.capacity() + 1;
-              longKeys_.push_back(std::move(key));
+              if constexpr (std::is_same_v<Key, std::string>)
+                longKeys_.push_back(std::move(key));
+              else
+                longKeys_.emplace_back(key);
+              longKeyBytes_ += longKeys_.back().capacity() + 1;
             }
             packed_.push_back(PackedEntry{h, k, C(create(std::move(x)))});
             break;
@@ -153,6 +163,19 @@ class PackedStringTable {
     const uint64_t w0 = n >= 8 ? a : lowBytes(a, n);
     const uint64_t w1 = n > 8 ? lowBytes(b, n - 8) : 0;
     return {w0, w1 | (uint64_t(n) << 56)};
+  }
+  // A key that is a view into someone else's bytes: loads stay within them.
+  static Packed packView(std::string_view s) {
+    const size_t n = s.size();
+    if (n > kMaxPacked) return {0, kLongKey};
+    const char* p = s.data();
+    if (n <= 8) return {paddedWord(p, n), uint64_t(n) << 56};
+    // The bytes after the first 8, from the 8 that end the key, shifted down past the overlap.
+    return {load64(p), (load64(p + n - 8) >> (8 * (16 - n))) | (uint64_t(n) << 56)};
+  }
+  // Hash<std::string_view> of the key packView packed, reusing its padded word when short.
+  static size_t hashPackedView(const Packed& k, std::string_view s) {
+    return s.size() <= 8 ? hashShortWord(k.w0, s.size()) : hashBytes(s.data(), s.size());
   }
   static Packed packSlowly(const std::string& s) {
     char bytes[16] = {};

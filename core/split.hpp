@@ -177,11 +177,21 @@ class SplitPairs : public std::ranges::view_base {
   };
   iterator begin() const { return iterator(words_.begin(), this); }
   iterator end() const { return iterator(words_.end(), this); }
+  // For consumers that take the words as views (flatMap into map-side combining).
+  const SplitWords& words() const { return words_; }
+  const V& value() const { return value_; }
 
  private:
   SplitWords words_;
   V value_{};
 };
+
+namespace detail {
+template <class R>
+inline constexpr bool kIsSplitPairs = false;
+template <class V>
+inline constexpr bool kIsSplitPairs<SplitPairs<V>> = true;
+}  // namespace detail
 
 inline SplitWords split(std::string_view line) { return SplitWords(line); }
 

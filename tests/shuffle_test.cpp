@@ -180,6 +180,60 @@ TEST(Shuffle, StringKeysOfEveryLengthCombineExactly) {
   for (auto& [k, st] : agg) EXPECT_TRUE(stats.at(k) == st) << "key of " << k.size() << " bytes";
 }
 
+// flatMap(split(line).pairedWith(v)) into reduceByKey hands the combining table views of the
+// words inside each line instead of std::strings (BlockSink::pushBorrowed). Words of every
+// length, at the start, middle and very end of lines, differing in one byte or holding a NUL,
+// must combine exactly as whole strings do: with a tight budget (tables written out part-way)
+// and from cached lines (shared, read-only blocks).
+TEST(Shuffle, WordsCutFromLinesCombineAsStrings) {
+  using Pairs = decltype(split(std::string_view()).pairedWith(3L));
+  static_assert(detail::kIsSplitPairs<Pairs> && detail::CombineTable<std::string, long>::kPacked,
+                "the borrowed path must be the one under test");
+  std::vector<std::string> words;
+  for (size_t n = 1; n <= 40; ++n) {
+    std::string w(n, 'a');
+    for (size_t i = 0; i < n; ++i) w[i] = char('a' + (i * 7 + n) % 26);
+    words.push_back(w);
+    for (size_t i = 0; i < n; i += 3) {
+      std::string b = w;
+      b[i] ^= 1;
+      words.push_back(b);
+      b[i] = '\0';
+      words.push_back(b);
+    }
+  }
+  for (int k = 0; k < 30000; ++k) words.push_back("w" + std::to_string(k));  // flushes part-way
+  std::mt19937 rng(5);
+  std::vector<std::string> lines;
+  std::map<std::string, long> counts;
+  for (int l = 0; l < 20000; ++l) {
+    std::string line = rng() % 5 == 0 ? " \t" : "";
+    for (int n = int(rng() % 12); n > 0; --n) {
+      const std::string& w = words[rng() % words.size()];
+      line += w;
+      counts[w] += 3;
+      if (n > 1 || rng() % 2) line += rng() % 4 ? " " : "\t\r ";  // half end with a word
+    }
+    lines.push_back(line);
+  }
+  for (const char* memory : {"64m", "4m"}) {
+    auto sc = makeContext({{"kiln.executor.memory", memory}});
+    auto text = sc->parallelize(lines, 3);
+    auto count = [](const RDD<std::string>& rdd) {
+      auto got = rdd.flatMap([](const std::string& l) { return split(l).pairedWith(3L); })
+                     .reduceByKey(std::plus<>(), 5)
+                     .collect();
+      return std::pair(got.size(), std::map<std::string, long>(got.begin(), got.end()));
+    };
+    auto [n, got] = count(text);
+    EXPECT_EQ(n, counts.size()) << "a word counted under two keys, budget " << memory;
+    EXPECT_EQ(got, counts) << "budget " << memory;
+    text.cache();
+    EXPECT_EQ(count(text).second, counts) << "cached lines, budget " << memory;
+    EXPECT_EQ(count(text).second, counts) << "cached lines read again, budget " << memory;
+  }
+}
+
 // Each exchange receives into one buffer, and a dropped shuffle's buffer is kept for the next;
 // shuffles of growing and shrinking size under a small budget reuse it, outgrow it (it is
 // freed first when room runs out) or fall back to placing segments one by one, and spill.

@@ -1,9 +1,12 @@
 // flatMap: each input record becomes any number of output records.
 #pragma once
 
+#include <ranges>
 #include <type_traits>
+#include <vector>
 
 #include "../node.hpp"
+#include "../split.hpp"
 
 namespace kiln::detail {
 
@@ -15,6 +18,9 @@ class FlatMapNode final : public OneParentNode<In, Out> {
       : OneParentNode<In, Out>(std::move(parent), std::move(name), preservesPartitioning),
         f_(std::move(f)) {}
   void doCompute(int p, BlockSink<Out>& out) const override {
+    if constexpr (kSplitsIntoPairs) {
+      if (out.takesBorrowed()) return computeBorrowed(p, out);
+    }
     BlockBuilder<Out> builder(out);
     auto owned = [&](std::span<In> block) {
       for (In& x : block) expand<In&>(x, builder);
@@ -36,6 +42,43 @@ class FlatMapNode final : public OneParentNode<In, Out> {
   template <class Arg>
   void expand(Arg x, BlockBuilder<Out>& builder) const {
     builder.template addAll<!std::is_reference_v<std::invoke_result_t<const F&, Arg>>>(f_(x));
+  }
+
+  // Whether f is kiln::split(line).pairedWith(v): its words can be handed on as views.
+  static constexpr bool splitsIntoPairs() {
+    if constexpr (std::is_invocable_v<const F&, const In&>) {
+      using R = std::remove_cvref_t<std::invoke_result_t<const F&, const In&>>;
+      if constexpr (kIsSplitPairs<R>) return std::is_same_v<Out, std::ranges::range_value_t<R>>;
+    }
+    return false;
+  }
+  static constexpr bool kSplitsIntoPairs = splitsIntoPairs();
+
+  // (word view, v) pairs for a consumer that takes borrowed records (map-side combining): no
+  // std::string per word. The views point into the parent's block of lines, so what is
+  // gathered goes on before that block does.
+  void computeBorrowed(int p, BlockSink<Out>& out) const {
+    std::vector<Borrowed<Out>> block;
+    block.reserve(kBlockRecords);
+    auto expandLines = [&](std::span<const In> lines) {
+      for (const In& line : lines) {
+        const auto pairs = f_(line);
+        const SplitWords& words = pairs.words();
+        for (auto it = words.begin(), end = words.end(); it != end; ++it) {
+          block.emplace_back(it.word(), pairs.value());
+          if (block.size() == kBlockRecords) {
+            out.pushBorrowed(block);
+            block.clear();
+          }
+        }
+      }
+      if (!block.empty()) {
+        out.pushBorrowed(block);
+        block.clear();
+      }
+    };
+    auto sink = makeSink<In>([&](std::span<In> lines) { expandLines(lines); }, expandLines);
+    this->parent_->compute(p, sink);
   }
 
   F f_;

@@ -62,12 +62,20 @@ class PairShuffleDependency final : public TypedShuffleDependency<std::pair<K, V
           combined.clear();
           out.spillIfOverLimit(out.memoryLimit() / 2);
         };
-        auto sink = makeSink<std::pair<K, V>>([&](std::span<std::pair<K, V>> block) {
+        auto combine = [&](auto block) {
           if (combined.growthMayExceed(block.size(), out.memoryLimit() / 2)) flush();
           combined.upsertBlock(block, agg_.createCombiner, agg_.mergeValue);
           if (combined.estimatedBytes() > out.memoryLimit() / 2) flush();
-        });
-        this->parent()->compute(partition, sink);
+        };
+        if constexpr (CombineTable<K, C>::kPacked) {
+          // A packed table reads a string key's bytes once: words cut from a line may come
+          // as views (kiln::split(line).pairedWith), without a std::string made for each.
+          auto sink = makeBorrowingSink<std::pair<K, V>>(combine, combine);
+          this->parent()->compute(partition, sink);
+        } else {
+          auto sink = makeSink<std::pair<K, V>>(combine);
+          this->parent()->compute(partition, sink);
+        }
         flush();
         return;
       }
