@@ -3,14 +3,21 @@
 // so an entry is 32 bytes and never straddles a cache line (a std::string entry is 48 and
 // straddles half the time). Map-side combining of text is bound by these entries' cache
 // misses: a task's table holds most of the vocabulary, far more than the caches.
-// Entries are in insertion order, as in FlatHashMap; entries() turns them into FlatHashMap
-// entries once the table is full, for the code that writes or merges them.
+// Keys of 1 to 7 bytes (most words), when the combiner fits in 8 bytes, go further: they live
+// in the probed array itself, key and value in a 16-byte slot, so a lookup reads one cache line
+// instead of an index slot and then an entry, and the array may fill to 3/4.
+// Entries are in insertion order (the slots' keys first, then the others), as in FlatHashMap;
+// entries() turns them into FlatHashMap entries once the table is full, for the code that
+// writes or merges them.
 #pragma once
 
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,6 +45,14 @@ class PackedStringTable {
     Packed key;
     C value;
   };
+  // A slot: a key of 1 to 7 bytes as its zero-padded bytes with the length in the top byte (so
+  // never 0, which marks an empty slot), and its value.
+  static constexpr bool kSlots = sizeof(C) <= 8 && alignof(C) <= 8;
+  static constexpr size_t kMaxSlotKey = 7;
+  struct alignas(16) Slot {
+    uint64_t key;
+    C value;
+  };
 
  public:
   using Entry = typename FlatHashMap<std::string, C>::Entry;
@@ -50,12 +65,14 @@ class PackedStringTable {
     constexpr size_t kChunk = 256;
     size_t hashes[kChunk];
     Packed keys[kChunk];
+    bool inSlot[kChunk];
     for (size_t base = 0; base < block.size(); base += kChunk) {
       const size_t n = std::min(kChunk, block.size() - base);
       auto* recs = block.data() + base;
-      if (mayGrow(n)) grow(packed_.size() + n);
-      // Hash and pack the chunk, prefetching index slots, then the entries they hold: the
-      // probes that follow find their lines arriving instead of stalling on each in turn.
+      // Hash and pack the chunk, then make room, then prefetch each key's slot (or index slot,
+      // then entry): the probes that follow find their lines arriving instead of stalling on
+      // each in turn.
+      size_t slotted = 0;
       for (size_t i = 0; i < n; ++i) {
         if constexpr (std::is_same_v<Key, std::string>) {
           hashes[i] = Hash<std::string>{}(recs[i].first);
@@ -64,53 +81,50 @@ class PackedStringTable {
           keys[i] = packView(recs[i].first);
           hashes[i] = hashPackedView(keys[i], recs[i].first);
         }
-        __builtin_prefetch(&index_[slotOf(hashes[i])]);
+        inSlot[i] = kSlots && recs[i].first.size() - 1 < kMaxSlotKey;
+        slotted += inSlot[i];
       }
+      if (slotted > 0 && slotsMayGrow(slotted)) growSlots(slotOrder_.size() + slotted);
+      if (n > slotted && entriesMayGrow(n - slotted)) grow(packed_.size() + n - slotted);
       for (size_t i = 0; i < n; ++i) {
-        const uint32_t pos = index_[slotOf(hashes[i])];
-        if (pos != kEmpty) __builtin_prefetch(&packed_[pos]);
+        if (inSlot[i])
+          __builtin_prefetch(slots_.get() + slotOf(hashes[i]));
+        else
+          __builtin_prefetch(&index_[indexSlotOf(hashes[i])]);
       }
-      const size_t mask = index_.size() - 1;
+      if (n > slotted) {
+        for (size_t i = 0; i < n; ++i) {
+          if (inSlot[i]) continue;
+          const uint32_t pos = index_[indexSlotOf(hashes[i])];
+          if (pos != kEmpty) __builtin_prefetch(&packed_[pos]);
+        }
+      }
       for (size_t i = 0; i < n; ++i) {
         auto& [key, x] = recs[i];
-        const size_t h = hashes[i];
-        for (size_t s = slotOf(h);; s = (s + 1) & mask) {
-          const uint32_t pos = index_[s];
-          if (pos == kEmpty) {
-            index_[s] = uint32_t(packed_.size());
-            Packed k = keys[i];
-            if (k.w1 == kLongKey) {
-              k.w0 = longKeys_.size();
-              if constexpr (std::is_same_v<Key, std::string>)
-                longKeys_.push_back(std::move(key));
-              else
-                longKeys_.emplace_back(key);
-              longKeyBytes_ += longKeys_.back().capacity() + 1;
-            }
-            packed_.push_back(PackedEntry{h, k, C(create(std::move(x)))});
-            break;
-          }
-          PackedEntry& e = packed_[pos];
-          if (e.hash == h && e.key.w1 == keys[i].w1 &&
-              (keys[i].w1 == kLongKey ? longKeys_[e.key.w0] == key : e.key.w0 == keys[i].w0)) {
-            e.value = merge(std::move(e.value), std::move(x));
-            break;
-          }
+        if (inSlot[i]) {
+          upsertSlot(keys[i].w0 | keys[i].w1, hashes[i], x, create, merge);
+        } else {
+          upsertEntry(key, keys[i], hashes[i], x, create, merge);
         }
       }
     }
   }
 
-  void reserve(size_t n) {
-    if (n * 2 > index_.size()) grow(n);
-  }
-  size_t size() const { return packed_.size(); }
+  // Sizes the table for about n keys: each part takes that size when it is first needed.
+  void reserve(size_t n) { reserveHint_ = n; }
+  size_t size() const { return slotOrder_.size() + packed_.size(); }
   // The entries as FlatHashMap entries, keys made std::strings, in insertion order. Made once
   // the table is done growing: upserts after this are not allowed until clear().
   std::vector<Entry>& entries() {
-    if (entries_.size() != packed_.size()) {
+    if (entries_.size() != size()) {
       entries_.clear();
-      entries_.reserve(packed_.size());
+      entries_.reserve(size());
+      char buffer[16];
+      for (uint32_t s : slotOrder_) {
+        const Slot& e = slots_.get()[s];
+        entries_.push_back(
+            Entry{slotHash(e.key), {std::string(slotKeyBytes(e.key, buffer)), e.value}});
+      }
       for (const PackedEntry& e : packed_)
         entries_.push_back(Entry{e.hash, {unpack(e.key), e.value}});
     }
@@ -121,23 +135,31 @@ class PackedStringTable {
   template <class F>
   void forEachPacked(F&& f) const {
     char buffer[16];
+    for (uint32_t s : slotOrder_) {
+      const Slot& e = slots_.get()[s];
+      f(slotHash(e.key), slotKeyBytes(e.key, buffer), e.value);
+    }
     for (const PackedEntry& e : packed_) f(e.hash, keyBytes(e.key, buffer), e.value);
   }
   // Bytes of the table, counting the std::string entries it is turned into at the end.
   size_t tableBytes() const {
-    return packed_.capacity() * kBytesPerEntry + index_.capacity() * sizeof(uint32_t);
+    return packed_.capacity() * kBytesPerEntry + index_.capacity() * sizeof(uint32_t) +
+           slotCount_ * sizeof(Slot) + slotOrder_.capacity() * (sizeof(uint32_t) + sizeof(Entry));
   }
   static constexpr size_t kBytesPerEntry = sizeof(PackedEntry) + sizeof(Entry);
   // Bytes the keys too long to pack own: their strings and what those hold on the heap.
   size_t heapBytes() const { return longKeys_.capacity() * sizeof(std::string) + longKeyBytes_; }
-  bool mayGrow(size_t n) const { return (packed_.size() + n) * 2 > index_.size(); }
-  // Growing doubles the arrays; the old ones, freed at once, are smaller than the entries the
-  // table is turned into at the end, which tableBytes() already counts.
+  // Whether n more keys, of either kind, may grow the table.
+  bool mayGrow(size_t n) const { return (kSlots && slotsMayGrow(n)) || entriesMayGrow(n); }
+  // Growing doubles one part's arrays; the old ones, freed at once, are smaller than the
+  // entries the table is turned into at the end, which tableBytes() already counts.
   size_t growthPeakBytes() const { return 2 * tableBytes(); }
-  // The most bytes a table reserved for n keys holds: up to twice n entries, an index of up to
-  // four times n slots, and the n entries it is turned into.
+  // The most bytes a table reserved for n keys holds: in each part, the arrays for n keys
+  // grown once more, and the n entries it is turned into.
   static size_t reservePeakBytes(size_t n) {
-    return n * (2 * sizeof(PackedEntry) + 4 * sizeof(uint32_t) + sizeof(Entry));
+    const size_t entries = n * (2 * sizeof(PackedEntry) + 4 * sizeof(uint32_t) + sizeof(Entry));
+    const size_t slots = n * (3 * sizeof(Slot) + 2 * sizeof(uint32_t) + sizeof(Entry));
+    return entries + (kSlots ? slots : 0);
   }
   void clear() {
     std::vector<PackedEntry>().swap(packed_);
@@ -146,12 +168,64 @@ class PackedStringTable {
     std::vector<Entry>().swap(entries_);
     longKeyBytes_ = 0;
     shift_ = 64;
+    slots_.reset();
+    slotCount_ = 0;
+    slotShift_ = 64;
+    std::vector<uint32_t>().swap(slotOrder_);
+    reserveHint_ = 0;
   }
 
  private:
   static constexpr uint64_t kLongKey = ~0ULL;
   static constexpr size_t kMaxPacked = 15;
   static constexpr uint32_t kEmpty = kEmptySlot;
+  static constexpr uint64_t kSlotBytesMask = ~0ULL >> 8;
+
+  template <class X, class Create, class Merge>
+  void upsertSlot(uint64_t key, size_t h, X& x, Create& create, Merge& merge) {
+    const size_t mask = slotCount_ - 1;
+    Slot* slots = slots_.get();
+    for (size_t s = slotOf(h);; s = (s + 1) & mask) {
+      Slot& e = slots[s];
+      if (e.key == key) {
+        e.value = merge(std::move(e.value), std::move(x));
+        return;
+      }
+      if (e.key == 0) {
+        e.key = key;
+        e.value = C(create(std::move(x)));
+        slotOrder_.push_back(uint32_t(s));
+        return;
+      }
+    }
+  }
+  template <class Key, class X, class Create, class Merge>
+  void upsertEntry(Key& key, const Packed& packed, size_t h, X& x, Create& create, Merge& merge) {
+    const size_t mask = index_.size() - 1;
+    for (size_t s = indexSlotOf(h);; s = (s + 1) & mask) {
+      const uint32_t pos = index_[s];
+      if (pos == kEmpty) {
+        index_[s] = uint32_t(packed_.size());
+        Packed k = packed;
+        if (k.w1 == kLongKey) {
+          k.w0 = longKeys_.size();
+          if constexpr (std::is_same_v<Key, std::string>)
+            longKeys_.push_back(std::move(key));
+          else
+            longKeys_.emplace_back(key);
+          longKeyBytes_ += longKeys_.back().capacity() + 1;
+        }
+        packed_.push_back(PackedEntry{h, k, C(create(std::move(x)))});
+        return;
+      }
+      PackedEntry& e = packed_[pos];
+      if (e.hash == h && e.key.w1 == packed.w1 &&
+          (packed.w1 == kLongKey ? longKeys_[e.key.w0] == key : e.key.w0 == packed.w0)) {
+        e.value = merge(std::move(e.value), std::move(x));
+        return;
+      }
+    }
+  }
 
   static Packed pack(const std::string& s) {
     const size_t n = s.size();
@@ -194,15 +268,52 @@ class PackedStringTable {
     char buffer[16];
     return std::string(keyBytes(k, buffer));
   }
+  // A slot key's hash: Hash<std::string> of its bytes, as the entries' keys have.
+  static size_t slotHash(uint64_t key) { return hashShortWord(key & kSlotBytesMask, key >> 56); }
+  static std::string_view slotKeyBytes(uint64_t key, char (&buffer)[16]) {
+    std::memcpy(buffer, &key, 8);
+    return std::string_view(buffer, size_t(key >> 56));
+  }
 
-  size_t slotOf(size_t h) const { return indexSlot(h, shift_); }
+  size_t indexSlotOf(size_t h) const { return indexSlot(h, shift_); }
+  size_t slotOf(size_t h) const { return indexSlot(h, slotShift_); }
+  bool entriesMayGrow(size_t n) const { return (packed_.size() + n) * 2 > index_.size(); }
+  bool slotsMayGrow(size_t n) const { return (slotOrder_.size() + n) * 4 > slotCount_ * 3; }
   // Makes the index hold at least 2 * keys slots, and the entries room for keys.
   void grow(size_t keys) {
+    if (index_.empty()) keys = std::max(keys, reserveHint_);
     size_t cap = index_.empty() ? 16 : index_.size();
     while (keys * 2 > cap) cap *= 2;
     packed_.reserve(cap / 2);
     rebuildIndex(index_, shift_, cap, packed_.size(), [&](size_t p) { return packed_[p].hash; });
   }
+  // Makes the slots at most 3/4 full with `keys` keys, moving the keys in insertion order.
+  void growSlots(size_t keys) {
+    if (slotCount_ == 0) keys = std::max(keys, reserveHint_);
+    size_t cap = slotCount_ == 0 ? 16 : slotCount_;
+    while (keys * 4 > cap * 3) cap *= 2;
+    // Zeroed pages from calloc: an empty slot is all zero bytes (Slot is implicit-lifetime).
+    SlotArray fresh(static_cast<Slot*>(std::calloc(cap, sizeof(Slot))));
+    if (!fresh) throw std::bad_alloc();
+    const int shift = 64 - __builtin_ctzll(cap);
+    const size_t mask = cap - 1;
+    for (uint32_t& s : slotOrder_) {
+      const Slot& e = slots_.get()[s];
+      size_t t = indexSlot(slotHash(e.key), shift);
+      while (fresh.get()[t].key != 0) t = (t + 1) & mask;
+      fresh.get()[t] = e;
+      s = uint32_t(t);
+    }
+    slotOrder_.reserve(cap * 3 / 4);
+    slots_ = std::move(fresh);
+    slotCount_ = cap;
+    slotShift_ = shift;
+  }
+
+  struct FreeSlots {
+    void operator()(Slot* p) const { std::free(p); }
+  };
+  using SlotArray = std::unique_ptr<Slot, FreeSlots>;
 
   std::vector<PackedEntry> packed_;
   std::vector<uint32_t> index_;
@@ -210,6 +321,11 @@ class PackedStringTable {
   std::vector<Entry> entries_;  // made by entries()
   size_t longKeyBytes_ = 0;
   int shift_ = 64;
+  SlotArray slots_;
+  size_t slotCount_ = 0;
+  int slotShift_ = 64;
+  std::vector<uint32_t> slotOrder_;  // the used slots in insertion order
+  size_t reserveHint_ = 0;
 };
 
 }  // namespace kiln::detail
