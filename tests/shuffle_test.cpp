@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <random>
+#include <set>
 
 #include "../io/scratch_directory.hpp"
 #include "../sched/map_output_writer.hpp"
@@ -232,6 +233,31 @@ TEST(Shuffle, WordsCutFromLinesCombineAsStrings) {
     EXPECT_EQ(count(text).second, counts) << "cached lines, budget " << memory;
     EXPECT_EQ(count(text).second, counts) << "cached lines read again, budget " << memory;
   }
+}
+
+// Results come in the order keys were first seen (so reruns and rank counts agree), also when
+// the combining tables grow many times over: short keys (kept in probed slots, moved at each
+// growth) come first, then the others, each kind in its first-seen order.
+TEST(Shuffle, CombinedKeysKeepFirstSeenOrderThroughGrowth) {
+  auto sc = makeContext();
+  std::vector<std::pair<std::string, long>> data;
+  std::vector<std::string> shortKeys, longKeys;
+  std::set<std::string> seen;
+  std::mt19937 rng(3);
+  for (int i = 0; i < 20000; ++i) {
+    std::string key =
+        i % 3 ? "k" + std::to_string(rng() % 1000000) : "long key " + std::to_string(i);
+    if (seen.insert(key).second) (key.size() <= 7 ? shortKeys : longKeys).push_back(key);
+    data.emplace_back(key, 1);
+    if (i % 5 == 0) {
+      auto repeat = data[size_t(rng() % data.size())];
+      data.push_back(repeat);
+    }
+  }
+  std::vector<std::string> expected = shortKeys;
+  expected.insert(expected.end(), longKeys.begin(), longKeys.end());
+  auto got = sc->parallelize(data, 1).reduceByKey(std::plus<>(), 1).keys().collect();
+  EXPECT_EQ(got, expected);
 }
 
 // Each exchange receives into one buffer, and a dropped shuffle's buffer is kept for the next;
