@@ -51,7 +51,7 @@ class CombineTable {
   void reserve(size_t keys) { map_.reserve(keys); }
   // The most bytes a table reserved for n keys holds while it fills (and grows).
   static size_t reservePeakBytes(size_t keys) { return Map::reservePeakBytes(keys); }
-  // The entries, in insertion order. Once they are read the table takes no more records
+  // The entries, in first-seen order (a packed table's short keys first). Once they are read the table takes no more records
   // until clear().
   auto& entries() { return map_.entries(); }
   // A packed table's entries as (hash, key bytes, value), without making entries().

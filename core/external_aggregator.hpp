@@ -2,7 +2,7 @@
 // hash table; when the table outgrows the task's share of the executor's budget it is written
 // out as a run sorted by key hash, and emptied. At the end the runs and the table are merged by
 // hash, equal keys combined with mergeCombiners, oldest run first (so a group keeps its values
-// in arrival order). Without a spill the output is the table in insertion order, as before.
+// in arrival order). Without a spill the output is the table in its entries' order, as before.
 #pragma once
 
 #include <algorithm>

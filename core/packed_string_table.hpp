@@ -6,9 +6,9 @@
 // Keys of 1 to 7 bytes (most words), when the combiner fits in 8 bytes, go further: they live
 // in the probed array itself, key and value in a 16-byte slot, so a lookup reads one cache line
 // instead of an index slot and then an entry, and the array may fill to 3/4.
-// Entries are in insertion order (the slots' keys first, then the others), as in FlatHashMap;
-// entries() turns them into FlatHashMap entries once the table is full, for the code that
-// writes or merges them.
+// Entries come out in first-seen order, the slots' keys first and then the others (so results
+// are deterministic, as FlatHashMap's insertion order makes them); entries() turns them into
+// FlatHashMap entries once the table is full, for the code that writes or merges them.
 #pragma once
 
 #include <algorithm>
@@ -110,10 +110,12 @@ class PackedStringTable {
     }
   }
 
-  // Sizes the table for about n keys: each part takes that size when it is first needed.
+  // Sizes the table for about n keys: the part first needed (slots or entries) is made that
+  // size at once; the other grows as usual.
   void reserve(size_t n) { reserveHint_ = n; }
   size_t size() const { return slotOrder_.size() + packed_.size(); }
-  // The entries as FlatHashMap entries, keys made std::strings, in insertion order. Made once
+  // The entries as FlatHashMap entries, keys made std::strings, in first-seen order (the
+  // slots' keys first). Made once
   // the table is done growing: upserts after this are not allowed until clear().
   std::vector<Entry>& entries() {
     if (entries_.size() != size()) {
@@ -130,7 +132,7 @@ class PackedStringTable {
     }
     return entries_;
   }
-  // Calls f(hash, key bytes, value) for every entry in insertion order, without making the
+  // Calls f(hash, key bytes, value) for every entry in entries()' order, without making the
   // keys std::strings: what a map task needs to write its buckets.
   template <class F>
   void forEachPacked(F&& f) const {
@@ -149,17 +151,21 @@ class PackedStringTable {
   static constexpr size_t kBytesPerEntry = sizeof(PackedEntry) + sizeof(Entry);
   // Bytes the keys too long to pack own: their strings and what those hold on the heap.
   size_t heapBytes() const { return longKeys_.capacity() * sizeof(std::string) + longKeyBytes_; }
-  // Whether n more keys, of either kind, may grow the table.
-  bool mayGrow(size_t n) const { return (kSlots && slotsMayGrow(n)) || entriesMayGrow(n); }
+  // Whether n more keys, of either kind, may double a part of the table. A part not made yet
+  // starts small, or at the reserved size, whose peak reservePeakBytes() already bounded.
+  bool mayGrow(size_t n) const {
+    return (slotCount_ > 0 && slotsMayGrow(n)) || (!index_.empty() && entriesMayGrow(n));
+  }
   // Growing doubles one part's arrays; the old ones, freed at once, are smaller than the
   // entries the table is turned into at the end, which tableBytes() already counts.
   size_t growthPeakBytes() const { return 2 * tableBytes(); }
-  // The most bytes a table reserved for n keys holds: in each part, the arrays for n keys
-  // grown once more, and the n entries it is turned into.
+  // The most bytes a table reserved for n keys holds while it fills, as tableBytes() counts
+  // them: entries and index rounded up to powers of two (up to 2n entries, 4n index slots), or
+  // slots up to 8n/3 with a log of up to 2n.
   static size_t reservePeakBytes(size_t n) {
-    const size_t entries = n * (2 * sizeof(PackedEntry) + 4 * sizeof(uint32_t) + sizeof(Entry));
-    const size_t slots = n * (3 * sizeof(Slot) + 2 * sizeof(uint32_t) + sizeof(Entry));
-    return entries + (kSlots ? slots : 0);
+    const size_t entries = n * (2 * kBytesPerEntry + 4 * sizeof(uint32_t));
+    const size_t slots = n * (3 * sizeof(Slot) + 2 * (sizeof(uint32_t) + sizeof(Entry)));
+    return kSlots ? std::max(entries, slots) : entries;
   }
   void clear() {
     std::vector<PackedEntry>().swap(packed_);
@@ -192,9 +198,9 @@ class PackedStringTable {
         return;
       }
       if (e.key == 0) {
+        e.value = C(create(std::move(x)));  // first: if create throws, the slot stays empty
         e.key = key;
-        e.value = C(create(std::move(x)));
-        slotOrder_.push_back(uint32_t(s));
+        slotOrder_.push_back(uint32_t(s));  // never reallocates: reserved for 3/4 of the slots
         return;
       }
     }
@@ -205,7 +211,6 @@ class PackedStringTable {
     for (size_t s = indexSlotOf(h);; s = (s + 1) & mask) {
       const uint32_t pos = index_[s];
       if (pos == kEmpty) {
-        index_[s] = uint32_t(packed_.size());
         Packed k = packed;
         if (k.w1 == kLongKey) {
           k.w0 = longKeys_.size();
@@ -216,6 +221,7 @@ class PackedStringTable {
           longKeyBytes_ += longKeys_.back().capacity() + 1;
         }
         packed_.push_back(PackedEntry{h, k, C(create(std::move(x)))});
+        index_[s] = uint32_t(packed_.size() - 1);  // last: nothing above left it dangling
         return;
       }
       PackedEntry& e = packed_[pos];
@@ -281,20 +287,21 @@ class PackedStringTable {
   bool slotsMayGrow(size_t n) const { return (slotOrder_.size() + n) * 4 > slotCount_ * 3; }
   // Makes the index hold at least 2 * keys slots, and the entries room for keys.
   void grow(size_t keys) {
-    if (index_.empty()) keys = std::max(keys, reserveHint_);
+    if (index_.empty()) keys = std::max(keys, std::exchange(reserveHint_, 0));
     size_t cap = index_.empty() ? 16 : index_.size();
     while (keys * 2 > cap) cap *= 2;
     packed_.reserve(cap / 2);
     rebuildIndex(index_, shift_, cap, packed_.size(), [&](size_t p) { return packed_[p].hash; });
   }
-  // Makes the slots at most 3/4 full with `keys` keys, moving the keys in insertion order.
+  // Makes the slots at most 3/4 full with `keys` keys, moving the keys in first-seen order.
   void growSlots(size_t keys) {
-    if (slotCount_ == 0) keys = std::max(keys, reserveHint_);
+    if (slotCount_ == 0) keys = std::max(keys, std::exchange(reserveHint_, 0));
     size_t cap = slotCount_ == 0 ? 16 : slotCount_;
     while (keys * 4 > cap * 3) cap *= 2;
     // Zeroed pages from calloc: an empty slot is all zero bytes (Slot is implicit-lifetime).
     SlotArray fresh(static_cast<Slot*>(std::calloc(cap, sizeof(Slot))));
     if (!fresh) throw std::bad_alloc();
+    slotOrder_.reserve(cap * 3 / 4);  // before the log is rewritten: this may throw
     const int shift = 64 - __builtin_ctzll(cap);
     const size_t mask = cap - 1;
     for (uint32_t& s : slotOrder_) {
@@ -304,7 +311,6 @@ class PackedStringTable {
       fresh.get()[t] = e;
       s = uint32_t(t);
     }
-    slotOrder_.reserve(cap * 3 / 4);
     slots_ = std::move(fresh);
     slotCount_ = cap;
     slotShift_ = shift;
@@ -324,7 +330,7 @@ class PackedStringTable {
   SlotArray slots_;
   size_t slotCount_ = 0;
   int slotShift_ = 64;
-  std::vector<uint32_t> slotOrder_;  // the used slots in insertion order
+  std::vector<uint32_t> slotOrder_;  // the used slots in first-seen order
   size_t reserveHint_ = 0;
 };
 

@@ -131,6 +131,8 @@ class SplitWords : public std::ranges::view_base {
   };
   iterator begin() const { return iterator(line_, 0); }
   iterator end() const { return iterator(line_, line_.size()); }
+  // The bytes the words are cut from.
+  std::string_view line() const { return line_; }
 
   // The words as (word, value) pairs, each word's string made once, inside its pair:
   //   lines.flatMap([](const std::string& l) { return kiln::split(l).pairedWith(1L); })

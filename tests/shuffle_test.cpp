@@ -184,8 +184,8 @@ TEST(Shuffle, StringKeysOfEveryLengthCombineExactly) {
 // flatMap(split(line).pairedWith(v)) into reduceByKey hands the combining table views of the
 // words inside each line instead of std::strings (BlockSink::pushBorrowed). Words of every
 // length, at the start, middle and very end of lines, differing in one byte or holding a NUL,
-// must combine exactly as whole strings do: with a tight budget (tables written out part-way)
-// and from cached lines (shared, read-only blocks).
+// must combine exactly as whole strings do: with a tight budget (tables written out part-way),
+// from cached lines (shared, read-only blocks), and from a function that copies its line.
 TEST(Shuffle, WordsCutFromLinesCombineAsStrings) {
   using Pairs = decltype(split(std::string_view()).pairedWith(3L));
   static_assert(detail::kIsSplitPairs<Pairs> && detail::CombineTable<std::string, long>::kPacked,
@@ -232,6 +232,13 @@ TEST(Shuffle, WordsCutFromLinesCombineAsStrings) {
     text.cache();
     EXPECT_EQ(count(text).second, counts) << "cached lines, budget " << memory;
     EXPECT_EQ(count(text).second, counts) << "cached lines read again, budget " << memory;
+    // A function taking its line by value cuts words from its own copy, which goes when the
+    // call's full-expression ends: those views must not be kept past it.
+    auto byValue = text.flatMap([](std::string l) { return split(l).pairedWith(3L); })
+                       .reduceByKey(std::plus<>(), 5)
+                       .collect();
+    EXPECT_EQ((std::map<std::string, long>(byValue.begin(), byValue.end())), counts)
+        << "a function taking lines by value, budget " << memory;
   }
 }
 

@@ -1,7 +1,9 @@
 // flatMap: each input record becomes any number of output records.
 #pragma once
 
+#include <cstdint>
 #include <ranges>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -61,24 +63,41 @@ class FlatMapNode final : public OneParentNode<In, Out> {
     std::vector<Borrowed<Out>> block;
     block.reserve(kBlockRecords);
     auto expandLines = [&](std::span<const In> lines) {
-      for (const In& line : lines) {
-        const auto pairs = f_(line);
-        const SplitWords& words = pairs.words();
-        for (auto it = words.begin(), end = words.end(); it != end; ++it) {
-          block.emplace_back(it.word(), pairs.value());
-          if (block.size() == kBlockRecords) {
-            out.pushBorrowed(block);
-            block.clear();
-          }
-        }
-      }
-      if (!block.empty()) {
-        out.pushBorrowed(block);
-        block.clear();
-      }
+      for (const In& line : lines) expandBorrowed(f_(line), line, block, out);
+      flushBorrowed(block, out);
     };
     auto sink = makeSink<In>([&](std::span<In> lines) { expandLines(lines); }, expandLines);
     this->parent_->compute(p, sink);
+  }
+  // Called within the full-expression that called f, so words cut from a copy f took by value
+  // are still there (the Itanium ABI ends a parameter's life with the full-expression, which
+  // the owned path relies on too). Words that are not inside the record's own line go on at
+  // once.
+  template <class Pairs>
+  static void expandBorrowed(const Pairs& pairs, const In& line, std::vector<Borrowed<Out>>& block,
+                             BlockSink<Out>& out) {
+    const SplitWords& words = pairs.words();
+    for (auto it = words.begin(), end = words.end(); it != end; ++it) {
+      block.emplace_back(it.word(), pairs.value());
+      if (block.size() == kBlockRecords) flushBorrowed(block, out);
+    }
+    if (!withinLine(words.line(), line)) flushBorrowed(block, out);
+  }
+  static bool withinLine(std::string_view cut, const In& line) {
+    if constexpr (std::is_convertible_v<const In&, std::string_view>) {
+      const std::string_view own(line);
+      // Compared as addresses: the views may point anywhere.
+      const auto at = reinterpret_cast<uintptr_t>(cut.data()),
+                 begin = reinterpret_cast<uintptr_t>(own.data());
+      return at >= begin && at + cut.size() <= begin + own.size();
+    } else {
+      return false;  // words of some member of the record: no telling where they live
+    }
+  }
+  static void flushBorrowed(std::vector<Borrowed<Out>>& block, BlockSink<Out>& out) {
+    if (block.empty()) return;
+    out.pushBorrowed(block);
+    block.clear();
   }
 
   F f_;
