@@ -121,7 +121,7 @@ class PackedStringTable {
     if (entries_.size() != size()) {
       entries_.clear();
       entries_.reserve(size());
-      char buffer[16];
+      char buffer[16] = {};  // defined bytes past a short key, for readers that load words
       for (uint32_t s : slotOrder_) {
         const Slot& e = slots_.get()[s];
         entries_.push_back(
@@ -136,7 +136,7 @@ class PackedStringTable {
   // keys std::strings: what a map task needs to write its buckets.
   template <class F>
   void forEachPacked(F&& f) const {
-    char buffer[16];
+    char buffer[16] = {};  // defined bytes past a short key, for readers that load words
     for (uint32_t s : slotOrder_) {
       const Slot& e = slots_.get()[s];
       f(slotHash(e.key), slotKeyBytes(e.key, buffer), e.value);

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "mpi_threads.hpp"
@@ -54,6 +55,7 @@ void countWords(const char* p, const char* end, WordTable& counts) {
     if (p == w) break;
     counts.add(std::string_view(w, size_t(p - w)), 1);
   }
+  counts.flush();
 }
 
 }  // namespace
@@ -94,8 +96,12 @@ int main(int argc, char** argv) {
   size_t keys = 0;
   for (auto& t : perThread) keys += t.size();
   local.reserve(keys);
+  // forEach's words live only during its call: copied out, then added a block at a time.
+  std::vector<std::pair<std::string, long>> others;
   for (int t = 1; t < threads; ++t)
-    perThread[size_t(t)].forEach([&](std::string_view w, long c) { local.add(w, c); });
+    perThread[size_t(t)].forEach([&](std::string_view w, long c) { others.emplace_back(w, c); });
+  for (auto& [w, c] : others) local.add(w, c);
+  local.flush();
 
   // Serialize (len, word, count) per destination rank, exchange, merge.
   const size_t ranks = static_cast<size_t>(size);
@@ -127,9 +133,10 @@ int main(int argc, char** argv) {
     std::memcpy(&len, p, 4);
     long c;
     std::memcpy(&c, p + 4 + len, 8);
-    merged.add(std::string_view(p + 4, len), c);
+    merged.add(std::string_view(p + 4, len), c);  // recv outlives the table's blocks
     p += 12 + len;
   }
+  merged.flush();
   mkdir(argv[2], 0755);
   MPI_Barrier(MPI_COMM_WORLD);
   std::string path = std::string(argv[2]) + "/part-" + std::to_string(rank), text;

@@ -1,6 +1,6 @@
 // Single-threaded word count, no framework: the COST baseline for apps/wordcount. Streams the
 // input through an 8 MiB buffer, counts every maximal run of non-whitespace (whitespace as in
-// kiln::split: ' ' and '\t' to '\r') in an open-addressing table whose slots hold the words,
+// kiln::split: ' ' and '\t' to '\r') in word_table.hpp's table (Kiln's packed string table),
 // and writes OUTDIR/part-00000 with word<TAB>count lines (in table order, as Kiln's are in
 // hash order: compare sorted).
 //   wordcount_seq INPUT OUTDIR     (INPUT: a file, or a directory of part files)
@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
       while (p < end && !baseline::isSpace(*p)) ++p;
       if (p > w) counts.add(std::string_view(w, size_t(p - w)), 1);
     }
+    counts.flush();  // the buffer's next block replaces these words
   });
 
   mkdir(argv[2], 0755);
