@@ -103,24 +103,24 @@ template <class T, class Owned, class Shared>
 SharingFunctionSink<T, Owned, Shared> makeSink(Owned owned, Shared shared) {
   return SharingFunctionSink<T, Owned, Shared>(std::move(owned), std::move(shared));
 }
-// A sink that takes owned blocks with one function and borrowed ones with another.
-template <class T, class Owned, class BorrowedF>
-class BorrowingFunctionSink final : public BlockSink<T> {
+// A sink whose function takes owned and borrowed blocks alike (f is called with std::span<T>
+// or std::span<Borrowed<T>>): map-side combining, which only hashes and compares keys.
+template <class T, class F>
+class BorrowingSink final : public BlockSink<T> {
+  static_assert(kHasBorrowedForm<T>, "only (std::string, V) records have a borrowed form");
+
  public:
-  BorrowingFunctionSink(Owned owned, BorrowedF borrowed)
-      : owned_(std::move(owned)), borrowed_(std::move(borrowed)) {}
-  void push(std::span<T> block) override { owned_(block); }
+  explicit BorrowingSink(F f) : f_(std::move(f)) {}
+  void push(std::span<T> block) override { f_(block); }
   bool takesBorrowed() const override { return true; }
-  void pushBorrowed(std::span<Borrowed<T>> block) override { borrowed_(block); }
+  void pushBorrowed(std::span<Borrowed<T>> block) override { f_(block); }
 
  private:
-  Owned owned_;
-  BorrowedF borrowed_;
+  F f_;
 };
-template <class T, class Owned, class BorrowedF>
-BorrowingFunctionSink<T, Owned, BorrowedF> makeBorrowingSink(Owned owned, BorrowedF borrowed) {
-  static_assert(kHasBorrowedForm<T>, "only (std::string, V) records have a borrowed form");
-  return BorrowingFunctionSink<T, Owned, BorrowedF>(std::move(owned), std::move(borrowed));
+template <class T, class F>
+BorrowingSink<T, F> makeBorrowingSink(F f) {
+  return BorrowingSink<T, F>(std::move(f));
 }
 
 // A sink that only reads its records, owned or shared: f takes std::span<const T>.

@@ -102,6 +102,7 @@ class PackedStringTable {
       for (size_t i = 0; i < n; ++i) {
         auto& [key, x] = recs[i];
         if (inSlot[i]) {
+          // A key of up to 7 bytes packs to its bytes in w0 and only its length in w1.
           upsertSlot(keys[i].w0 | keys[i].w1, hashes[i], x, create, merge);
         } else {
           upsertEntry(key, keys[i], hashes[i], x, create, merge);

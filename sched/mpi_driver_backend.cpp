@@ -57,7 +57,10 @@ std::optional<TaskOutcome> MpiDriverBackend::nextOutcome(bool moreToLaunch) {
         requestStop();  // the scheduler reads it after this call
         return std::nullopt;
       }
-      if (kind == ControlKind::ProgramEnded) throw executorLeft(leftRank_ = m->source);
+      if (kind == ControlKind::ProgramEnded) {
+        leftRank_ = m->source;
+        throw executorLeft(leftRank_);
+      }
       if (kind != ControlKind::Outcome) throw Error("internal: unexpected message");
       return receiveOutcome(r, m->source);
     }

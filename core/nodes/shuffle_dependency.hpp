@@ -70,7 +70,7 @@ class PairShuffleDependency final : public TypedShuffleDependency<std::pair<K, V
         if constexpr (CombineTable<K, C>::kPacked) {
           // A packed table reads a string key's bytes once: words cut from a line may come
           // as views (kiln::split(line).pairedWith), without a std::string made for each.
-          auto sink = makeBorrowingSink<std::pair<K, V>>(combine, combine);
+          auto sink = makeBorrowingSink<std::pair<K, V>>(combine);
           this->parent()->compute(partition, sink);
         } else {
           auto sink = makeSink<std::pair<K, V>>(combine);
