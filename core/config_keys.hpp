@@ -31,7 +31,9 @@ inline constexpr ConfigKey kConfigKeys[] = {
      "past it they spill to kiln.local.dir"},
     {"kiln.local.dir", "SLURM_TMPDIR, else TMPDIR, else /tmp",
      "where spill files go (node-local scratch)"},
-    {"kiln.files.maxPartitionBytes", "32m", "largest byte range of one textFile partition"},
+    {"kiln.files.maxPartitionBytes", "128m",
+     "largest byte range of one textFile/binaryRecords partition; large inputs are also spread "
+     "over defaultParallelism partitions"},
     {"kiln.hdf5.partitionBytes", "32m", "target size of one sc.hdf5 partition (whole rows)"},
     {"kiln.shuffle.maxExchangeRoundBytes", "1g",
      "largest all-to-all round (at most 2g - 1); bigger exchanges run in rounds"},

@@ -27,6 +27,12 @@ namespace {
 
 int gRank = 0;
 
+// Spark SQL's spark.sql.files.maxPartitionBytes and HDFS's block size. Larger splits than
+// Hadoop's 32 MiB for local files mean fewer partial results per shuffle (word count of 1 GiB:
+// 8 map-side combining tables of ~900K words instead of 32 of ~750K); splitBytes() still gives
+// every core a split of a large input.
+constexpr uint64_t kDefaultMaxPartitionBytes = 128ULL << 20;
+
 // An exception nobody caught ends every rank at once, with its message.
 [[noreturn]] void terminateAllRanks() {
   if (auto e = std::current_exception()) {
@@ -222,7 +228,7 @@ Context::Context(int& argc, char**& argv, const Conf& conf) {
   opt.maxExchangeRoundBytes = conf_.getBytes("kiln.shuffle.maxExchangeRoundBytes", 1ULL << 30);
   if (opt.maxExchangeRoundBytes < 1 || opt.maxExchangeRoundBytes > 0x7fffffffULL)
     throw Error("configuration kiln.shuffle.maxExchangeRoundBytes: must be between 1 and 2g - 1");
-  conf_.getBytes("kiln.files.maxPartitionBytes", 32 << 20);  // validate early
+  conf_.getBytes("kiln.files.maxPartitionBytes", kDefaultMaxPartitionBytes);  // validate early
   auto memory = defaultExecutorMemory(*session_, opt.executorCores);
   opt.executorMemory = conf_.getBytes("kiln.executor.memory", memory.value);
   note("executor memory", std::to_string(opt.executorMemory >> 20) + " MiB",
@@ -367,17 +373,20 @@ std::vector<io::FileSplit> Context::recordSplits(const std::string& path, uint64
                                                  int minPartitions) const {
   if (minPartitions < 0) throw Error("binaryRecords: minPartitions must not be negative");
   if (minPartitions == 0) minPartitions = std::min(defaultParallelism_, 2);
-  return io::computeRecordSplits(io::listInputFiles(path, "binaryRecords"), recordBytes,
-                                 minPartitions,
-                                 conf_.getBytes("kiln.files.maxPartitionBytes", 32 << 20));
+  return io::computeRecordSplits(
+      io::listInputFiles(path, "binaryRecords"), recordBytes, minPartitions,
+      conf_.getBytes("kiln.files.maxPartitionBytes", kDefaultMaxPartitionBytes),
+      defaultParallelism_);
 }
 
 RDD<std::string> Context::textFile(const std::string& path, int minPartitions) const {
   if (minPartitions < 0) throw Error("textFile: minPartitions must not be negative");
   if (minPartitions == 0) minPartitions = std::min(defaultParallelism_, 2);
   auto files = io::listInputFiles(path);
-  auto splits = io::computeSplits(files, minPartitions,
-                                  conf_.getBytes("kiln.files.maxPartitionBytes", 32 << 20));
+  auto splits =
+      io::computeSplits(files, minPartitions,
+                        conf_.getBytes("kiln.files.maxPartitionBytes", kDefaultMaxPartitionBytes),
+                        defaultParallelism_);
   return RDD<std::string>(std::make_shared<detail::TextFileNode>(runtime_, std::move(splits)));
 }
 

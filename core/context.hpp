@@ -53,7 +53,7 @@ class Context {
   RDD<long> range(long start, long end, long step = 1, int numSlices = 0) const;
   // The lines of a file, a directory's files or a glob, without line ends; partitions are
   // byte ranges of at most kiln.files.maxPartitionBytes, at least minPartitions
-  // (default min(defaultParallelism(), 2)).
+  // (default min(defaultParallelism(), 2)), and for a large input one per core at least.
   RDD<std::string> textFile(const std::string& path, int minPartitions = 0) const;
   // Fixed-size binary records (Spark's binaryRecords, typed): every sizeof(T) bytes of the
   // files is one T, copied as is (T trivially copyable, e.g. a struct of byte arrays). Files

@@ -14,7 +14,7 @@ namespace kiln::io {
 
 std::vector<FileSplit> computeRecordSplits(const std::vector<std::string>& files,
                                            uint64_t recordBytes, int minPartitions,
-                                           uint64_t blockSize) {
+                                           uint64_t blockSize, int cores) {
   if (recordBytes == 0) throw Error("binaryRecords: the record size must be positive");
   uint64_t total = 0;
   std::vector<uint64_t> sizes;
@@ -28,7 +28,7 @@ std::vector<FileSplit> computeRecordSplits(const std::vector<std::string>& files
     sizes.push_back(size);
     total += size;
   }
-  uint64_t goal = std::min(blockSize, total / uint64_t(std::max(1, minPartitions)));
+  uint64_t goal = splitBytes(total, minPartitions, blockSize, cores);
   goal = std::max(recordBytes, goal / recordBytes * recordBytes);
   std::vector<FileSplit> splits;
   for (size_t i = 0; i < files.size(); ++i) {

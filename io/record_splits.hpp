@@ -11,12 +11,12 @@
 
 namespace kiln::io {
 
-// Splits of at most about `blockSize` bytes (at least minPartitions in all, where the records
-// allow), each a whole number of `recordBytes` records; the last split of a file may be up to
-// 10 % larger. Throws kiln::Error naming a file whose size is not a multiple of recordBytes.
+// Splits of about splitBytes() (at least minPartitions in all, where the records allow), each a
+// whole number of `recordBytes` records; the last split of a file may be up to 10 % larger.
+// Throws kiln::Error naming a file whose size is not a multiple of recordBytes.
 std::vector<FileSplit> computeRecordSplits(const std::vector<std::string>& files,
                                            uint64_t recordBytes, int minPartitions,
-                                           uint64_t blockSize);
+                                           uint64_t blockSize, int cores = 1);
 
 // Reads one split's bytes in order, a buffer at a time (pread; no copy beyond the buffer).
 class FileRangeReader {

@@ -67,8 +67,14 @@ std::vector<std::string> listInputFiles(const std::string& path, const std::stri
   return files;
 }
 
+uint64_t splitBytes(uint64_t total, int minPartitions, uint64_t blockSize, int cores) {
+  uint64_t goal = total / uint64_t(std::max(minPartitions, 1));
+  uint64_t perCore = std::max(total / uint64_t(std::max(cores, 1)), kSpreadInputBytes);
+  return std::max<uint64_t>(1, std::min({goal, blockSize, perCore}));
+}
+
 std::vector<FileSplit> computeSplits(const std::vector<std::string>& files, int minPartitions,
-                                     uint64_t blockSize) {
+                                     uint64_t blockSize, int cores) {
   std::vector<uint64_t> sizes;
   uint64_t total = 0;
   for (const auto& f : files) {
@@ -77,8 +83,7 @@ std::vector<FileSplit> computeSplits(const std::vector<std::string>& files, int 
     sizes.push_back(uint64_t(st.st_size));
     total += uint64_t(st.st_size);
   }
-  uint64_t goal = total / uint64_t(std::max(minPartitions, 1));
-  uint64_t splitSize = std::max<uint64_t>(1, std::min(goal, blockSize));
+  uint64_t splitSize = splitBytes(total, minPartitions, blockSize, cores);
   std::vector<FileSplit> splits;
   for (size_t i = 0; i < files.size(); ++i) {
     uint64_t left = sizes[i], pos = 0;

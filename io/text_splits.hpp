@@ -20,10 +20,17 @@ struct FileSplit {
 std::vector<std::string> listInputFiles(const std::string& path,
                                         const std::string& what = "textFile");
 
-// Byte-range splits as Hadoop's FileInputFormat makes them: a goal size of total/minPartitions,
-// capped by `blockSize`, with the last split of a file up to 10 % larger. An empty file is one
-// empty split.
+// Inputs of at least this many bytes are spread over all `cores`; smaller ones need not be.
+inline constexpr uint64_t kSpreadInputBytes = 4ULL << 20;
+
+// The size of one split of `total` bytes: Hadoop's goal of total/minPartitions, capped by
+// `blockSize`, and (as Spark SQL's bytes per core) by total/cores once that is past
+// kSpreadInputBytes, so a large input gives every core a split however large the block size.
+uint64_t splitBytes(uint64_t total, int minPartitions, uint64_t blockSize, int cores);
+
+// Byte-range splits as Hadoop's FileInputFormat makes them, of splitBytes() each, with the last
+// split of a file up to 10 % larger. An empty file is one empty split.
 std::vector<FileSplit> computeSplits(const std::vector<std::string>& files, int minPartitions,
-                                     uint64_t blockSize);
+                                     uint64_t blockSize, int cores = 1);
 
 }  // namespace kiln::io

@@ -94,6 +94,25 @@ TEST(TextSplits, HadoopSizing) {
   EXPECT_EQ(io::computeSplits({dir.path("empty")}, 2, 1 << 20).size(), 1u);
 }
 
+TEST(TextSplits, LargeInputsAreSpreadOverTheCores) {
+  const uint64_t MiB = 1 << 20, blockSize = 128 * MiB;
+  // 1 GiB on 2 cores: the block size decides (8 splits); on 64 cores, 16 MiB each.
+  EXPECT_EQ(io::splitBytes(1024 * MiB, 2, blockSize, 2), blockSize);
+  EXPECT_EQ(io::splitBytes(1024 * MiB, 2, blockSize, 64), 16 * MiB);
+  // Below kSpreadInputBytes per core an input is not cut finer than minPartitions asks.
+  EXPECT_EQ(io::splitBytes(8 * MiB, 2, blockSize, 64), io::kSpreadInputBytes);
+  EXPECT_EQ(io::splitBytes(1000, 2, blockSize, 64), 500u);
+  EXPECT_EQ(io::splitBytes(1000, 3, 100, 1), 100u);  // the block size still caps
+  TempDir dir;
+  writeFileOnDriver(dir.path("f"), std::string(10 * MiB, 'x'));
+  EXPECT_EQ(io::computeSplits({dir.path("f")}, 2, blockSize, 1).size(), 2u);
+  EXPECT_EQ(io::computeSplits({dir.path("f")}, 2, blockSize, 64).size(), 3u);  // 4, 4, 2 MiB
+  writeFileOnDriver(dir.path("r"), std::string(100 * 100000, 'r'));  // 1e5 records of 100 bytes
+  auto records = io::computeRecordSplits({dir.path("r")}, 100, 1, blockSize, 2);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].length % 100, 0u);
+}
+
 TEST(TextSplits, ListsDirectoriesAndGlobsSortedSkippingHidden) {
   TempDir dir;
   writeFileOnDriver(dir.path("b.txt"), "b");
