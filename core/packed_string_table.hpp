@@ -123,8 +123,11 @@ class PackedStringTable {
       entries_.clear();
       entries_.reserve(size());
       char buffer[16] = {};  // defined bytes past a short key, for readers that load words
-      for (uint32_t s : slotOrder_) {
-        const Slot& e = slots_.get()[s];
+      const Slot* slots = slots_.get();
+      const size_t n = slotOrder_.size();
+      for (size_t i = 0; i < n; ++i) {
+        if (i + kVisitAhead < n) __builtin_prefetch(slots + slotOrder_[i + kVisitAhead]);
+        const Slot& e = slots[slotOrder_[i]];
         entries_.push_back(
             Entry{slotHash(e.key), {std::string(slotKeyBytes(e.key, buffer)), e.value}});
       }
@@ -138,8 +141,12 @@ class PackedStringTable {
   template <class F>
   void forEachPacked(F&& f) const {
     char buffer[16] = {};  // defined bytes past a short key, for readers that load words
-    for (uint32_t s : slotOrder_) {
-      const Slot& e = slots_.get()[s];
+    const Slot* slots = slots_.get();
+    const size_t n = slotOrder_.size();
+    for (size_t i = 0; i < n; ++i) {
+      // First-seen order visits the slots at random: fetch ahead, or each visit waits on memory.
+      if (i + kVisitAhead < n) __builtin_prefetch(slots + slotOrder_[i + kVisitAhead]);
+      const Slot& e = slots[slotOrder_[i]];
       f(slotHash(e.key), slotKeyBytes(e.key, buffer), e.value);
     }
     for (const PackedEntry& e : packed_) f(e.hash, keyBytes(e.key, buffer), e.value);
@@ -187,6 +194,7 @@ class PackedStringTable {
   static constexpr size_t kMaxPacked = 15;
   static constexpr uint32_t kEmpty = kEmptySlot;
   static constexpr uint64_t kSlotBytesMask = ~0ULL >> 8;
+  static constexpr size_t kVisitAhead = 16;  // slots fetched ahead when visiting in order
 
   template <class X, class Create, class Merge>
   void upsertSlot(uint64_t key, size_t h, X& x, Create& create, Merge& merge) {
@@ -305,12 +313,20 @@ class PackedStringTable {
     slotOrder_.reserve(cap * 3 / 4);  // before the log is rewritten: this may throw
     const int shift = 64 - __builtin_ctzll(cap);
     const size_t mask = cap - 1;
-    for (uint32_t& s : slotOrder_) {
-      const Slot& e = slots_.get()[s];
+    const Slot* old = slots_.get();
+    Slot* to = fresh.get();
+    const size_t n = slotOrder_.size(), half = kVisitAhead / 2;
+    for (size_t i = 0; i < n; ++i) {
+      // Random reads and random writes: fetch the old slot ahead, then (once it has arrived)
+      // its new place.
+      if (i + kVisitAhead < n) __builtin_prefetch(old + slotOrder_[i + kVisitAhead]);
+      if (i + half < n)
+        __builtin_prefetch(to + indexSlot(slotHash(old[slotOrder_[i + half]].key), shift), 1);
+      const Slot& e = old[slotOrder_[i]];
       size_t t = indexSlot(slotHash(e.key), shift);
-      while (fresh.get()[t].key != 0) t = (t + 1) & mask;
-      fresh.get()[t] = e;
-      s = uint32_t(t);
+      while (to[t].key != 0) t = (t + 1) & mask;
+      to[t] = e;
+      slotOrder_[i] = uint32_t(t);
     }
     slots_ = std::move(fresh);
     slotCount_ = cap;
