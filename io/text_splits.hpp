@@ -20,12 +20,12 @@ struct FileSplit {
 std::vector<std::string> listInputFiles(const std::string& path,
                                         const std::string& what = "textFile");
 
-// Inputs of at least this many bytes are spread over all `cores`; smaller ones need not be.
+// The smallest split made to spread an input over the cores (Spark SQL's openCostInBytes).
 inline constexpr uint64_t kSpreadInputBytes = 4ULL << 20;
 
 // The size of one split of `total` bytes: Hadoop's goal of total/minPartitions, capped by
-// `blockSize`, and (as Spark SQL's bytes per core) by total/cores once that is past
-// kSpreadInputBytes, so a large input gives every core a split however large the block size.
+// `blockSize` and (Spark SQL's bytes per core) by max(total/cores, kSpreadInputBytes), so a
+// large input gives every core a split however large the block size.
 uint64_t splitBytes(uint64_t total, int minPartitions, uint64_t blockSize, int cores);
 
 // Byte-range splits as Hadoop's FileInputFormat makes them, of splitBytes() each, with the last
