@@ -22,7 +22,8 @@ inline constexpr ConfigKey kConfigKeys[] = {
      "bind each task thread to one of the rank's cores (hwloc); false leaves threads unbound"},
     {"kiln.default.parallelism", "local mode: the cores; else max(total executor cores, 2)",
      "partitions of parallelize/range without numSlices, and of shuffles without numPartitions "
-     "(when set; unset, a shuffle keeps its parent's partition count)"},
+     "(when set; unset, a shuffle keeps its parent's partition count); the cores a large textFile "
+     "is spread over"},
     {"kiln.task.maxFailures", "4", "attempts of one task before its job fails"},
     {"kiln.executor.memory",
      "half of SLURM_MEM_PER_CPU x cores, else half of SLURM_MEM_PER_NODE, else half of "

@@ -28,9 +28,9 @@ namespace {
 int gRank = 0;
 
 // Spark SQL's spark.sql.files.maxPartitionBytes and HDFS's block size. Larger splits than
-// Hadoop's 32 MiB for local files mean fewer partial results per shuffle (word count of 1 GiB:
-// 8 map-side combining tables of ~900K words instead of 32 of ~750K); splitBytes() still gives
-// every core a split of a large input.
+// Hadoop's 32 MiB for local files mean fewer partial results per shuffle (word count of 1 GiB on
+// 2 cores: 8 map-side combining tables of ~900K words instead of 32 of ~750K); splitBytes() still
+// gives every core a split of a large input.
 constexpr uint64_t kDefaultMaxPartitionBytes = 128ULL << 20;
 
 // An exception nobody caught ends every rank at once, with its message.

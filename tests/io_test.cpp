@@ -99,7 +99,7 @@ TEST(TextSplits, LargeInputsAreSpreadOverTheCores) {
   // 1 GiB on 2 cores: the block size decides (8 splits); on 64 cores, 16 MiB each.
   EXPECT_EQ(io::splitBytes(1024 * MiB, 2, blockSize, 2), blockSize);
   EXPECT_EQ(io::splitBytes(1024 * MiB, 2, blockSize, 64), 16 * MiB);
-  // Below kSpreadInputBytes per core an input is not cut finer than minPartitions asks.
+  // A split is never cut below min(total / minPartitions, kSpreadInputBytes) to spread it.
   EXPECT_EQ(io::splitBytes(8 * MiB, 2, blockSize, 64), io::kSpreadInputBytes);
   EXPECT_EQ(io::splitBytes(1000, 2, blockSize, 64), 500u);
   EXPECT_EQ(io::splitBytes(1000, 3, 100, 1), 100u);  // the block size still caps
@@ -108,9 +108,12 @@ TEST(TextSplits, LargeInputsAreSpreadOverTheCores) {
   EXPECT_EQ(io::computeSplits({dir.path("f")}, 2, blockSize, 1).size(), 2u);
   EXPECT_EQ(io::computeSplits({dir.path("f")}, 2, blockSize, 64).size(), 3u);  // 4, 4, 2 MiB
   writeFileOnDriver(dir.path("r"), std::string(100 * 100000, 'r'));  // 1e5 records of 100 bytes
-  auto records = io::computeRecordSplits({dir.path("r")}, 100, 1, blockSize, 2);
-  ASSERT_EQ(records.size(), 2u);
-  EXPECT_EQ(records[0].length % 100, 0u);
+  // Spread over 64 cores: 4 MiB rounded down to whole records, then the rest.
+  auto records = io::computeRecordSplits({dir.path("r")}, 100, 1, blockSize, 64);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].length, 4194300u);
+  EXPECT_EQ(records[1].length, 4194300u);
+  EXPECT_EQ(records[2].start + records[2].length, 10000000u);
 }
 
 TEST(TextSplits, ListsDirectoriesAndGlobsSortedSkippingHidden) {
