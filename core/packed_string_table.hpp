@@ -123,14 +123,10 @@ class PackedStringTable {
       entries_.clear();
       entries_.reserve(size());
       char buffer[16] = {};  // defined bytes past a short key, for readers that load words
-      const Slot* slots = slots_.get();
-      const size_t n = slotOrder_.size();
-      for (size_t i = 0; i < n; ++i) {
-        if (i + kVisitAhead < n) __builtin_prefetch(slots + slotOrder_[i + kVisitAhead]);
-        const Slot& e = slots[slotOrder_[i]];
+      forEachSlot([&](const Slot& e) {
         entries_.push_back(
             Entry{slotHash(e.key), {std::string(slotKeyBytes(e.key, buffer)), e.value}});
-      }
+      });
       for (const PackedEntry& e : packed_)
         entries_.push_back(Entry{e.hash, {unpack(e.key), e.value}});
     }
@@ -141,14 +137,7 @@ class PackedStringTable {
   template <class F>
   void forEachPacked(F&& f) const {
     char buffer[16] = {};  // defined bytes past a short key, for readers that load words
-    const Slot* slots = slots_.get();
-    const size_t n = slotOrder_.size();
-    for (size_t i = 0; i < n; ++i) {
-      // First-seen order visits the slots at random: fetch ahead, or each visit waits on memory.
-      if (i + kVisitAhead < n) __builtin_prefetch(slots + slotOrder_[i + kVisitAhead]);
-      const Slot& e = slots[slotOrder_[i]];
-      f(slotHash(e.key), slotKeyBytes(e.key, buffer), e.value);
-    }
+    forEachSlot([&](const Slot& e) { f(slotHash(e.key), slotKeyBytes(e.key, buffer), e.value); });
     for (const PackedEntry& e : packed_) f(e.hash, keyBytes(e.key, buffer), e.value);
   }
   // Bytes of the table, counting the std::string entries it is turned into at the end.
@@ -196,6 +185,17 @@ class PackedStringTable {
   static constexpr uint64_t kSlotBytesMask = ~0ULL >> 8;
   static constexpr size_t kVisitAhead = 16;  // slots fetched ahead when visiting in order
 
+  // Calls f(slot) for the used slots in first-seen order. That order visits the array at
+  // random: each slot is fetched ahead, or every visit would wait on memory.
+  template <class F>
+  void forEachSlot(F&& f) const {
+    const Slot* slots = slots_.get();
+    const size_t n = slotOrder_.size();
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kVisitAhead < n) __builtin_prefetch(slots + slotOrder_[i + kVisitAhead]);
+      f(slots[slotOrder_[i]]);
+    }
+  }
   template <class X, class Create, class Merge>
   void upsertSlot(uint64_t key, size_t h, X& x, Create& create, Merge& merge) {
     const size_t mask = slotCount_ - 1;
